@@ -1,0 +1,25 @@
+/*
+ * decoder.h - opening a libavcodec decoder for a parsed VideoDecoderConfig,
+ * shared by the decoder (on its worker) and isConfigSupported (on the thread pool).
+ */
+#ifndef WC_DECODER_H
+#define WC_DECODER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct AVCodecContext;
+
+typedef struct wc_decoder_params {
+  int codec_kind; /* enum wc_codec_kind */
+  const uint8_t *extradata;
+  int extradata_size;
+  int coded_width, coded_height; /* 0: unknown */
+  int low_delay;
+  int threads; /* 0: automatic */
+} wc_decoder_params;
+
+/* 0 and *out set, or a negative AVERROR with a reason in why. Any thread. */
+int wc_decoder_open(const wc_decoder_params *p, struct AVCodecContext **out, char *why, size_t whylen);
+
+#endif
