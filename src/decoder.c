@@ -289,7 +289,9 @@ static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch) {
     o->frame = f;
     o->format = fmt;
     {
-      int64_t pts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+      /* The pts of the chunk the picture came from. Not best_effort_timestamp: its heuristic
+       * swaps in decode-order timestamps when chunk timestamps are not monotonic. */
+      int64_t pts = f->pts != AV_NOPTS_VALUE ? f->pts : f->best_effort_timestamp;
       if (pts == AV_NOPTS_VALUE) pts = 0;
       f->pts = pts;
       o->duration = dur_take(d, pts);
@@ -513,7 +515,7 @@ static napi_value js_decode(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (len) memcpy(pkt->data, data, len);
-  pkt->pts = pkt->dts = ts;
+  pkt->pts = ts; /* no dts: chunks carry presentation timestamps only */
   pkt->duration = dur >= 0 ? dur : 0;
   pkt->opaque = dur >= 0 ? (void *)(intptr_t)1 : NULL; /* the chunk has a duration (0 included) */
   if (key) pkt->flags |= AV_PKT_FLAG_KEY;

@@ -409,16 +409,34 @@ static napi_value js_convert(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* frameClone(h, format): a new reference; format -1 keeps it, else an opaque view (alpha: "discard"). */
 static napi_value js_clone(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
+  napi_value argv[2];
   wc_frame *fr;
   AVFrame *f;
-  if (wc_args(env, info, 1, argv, NULL) < 0 || !(fr = wc_frame_from(env, argv[0]))) return NULL;
+  int32_t fmt;
+  const wc_pixfmt_desc *d;
+  if (wc_args(env, info, 2, argv, NULL) < 0 || !(fr = wc_frame_from(env, argv[0])) ||
+      wc_get_int32(env, argv[1], "format", &fmt) < 0)
+    return NULL;
+  if (fmt < 0) fmt = fr->format;
+  d = wc_pixfmt_get(fmt);
+  if (!d || (fmt != fr->format && fmt != wc_pixfmt_get(fr->format)->opaque)) {
+    wc_throw_type(env, "VideoFrame: format %d is not a view of %s", fmt, wc_pixfmt_get(fr->format)->name);
+    return NULL;
+  }
   if (!(f = av_frame_clone(fr->av))) {
     napi_throw_range_error(env, NULL, "VideoFrame.clone: out of memory");
     return NULL;
   }
-  return wc_frame_new_handle(env, f, fr->format, fr->borrowed, fr->stats);
+  if (fmt != fr->format) {
+    f->format = d->av;
+    for (int p = d->planes; p < 4; p++) {
+      f->data[p] = NULL;
+      f->linesize[p] = 0;
+    }
+  }
+  return wc_frame_new_handle(env, f, fmt, fr->borrowed, fr->stats);
 }
 
 static napi_value js_close(napi_env env, napi_callback_info info) {

@@ -1,0 +1,135 @@
+'use strict';
+// What VideoDecoder and VideoEncoder share of the spec's codec model: state,
+// queue size with coalesced "dequeue" events, pending flush promises keyed by
+// the native command's sequence number, reset and close, and the `ondequeue`
+// event handler attribute. The owner is the public object (an EventTarget).
+const { binding, EVENT } = require('./binding');
+
+// Spec: "report the exception". In Node that is the process's uncaughtException.
+function reportException(e) {
+  queueMicrotask(() => {
+    throw e;
+  });
+}
+
+class CodecCore {
+  constructor(owner, name, output, error) {
+    this.owner = owner;
+    this.name = name;
+    this.output = output;
+    this.error = error;
+    this.state = 'unconfigured';
+    this.queueSize = 0;
+    this.flushes = new Map(); // seq -> {resolve, reject}
+    this.dequeueScheduled = false;
+    this.handler = null;
+    this.handlerInstalled = false;
+    this.h = null; // native handle
+  }
+
+  // "Schedule Dequeue Event": at most one pending; fired from a task.
+  scheduleDequeue() {
+    if (this.dequeueScheduled) return;
+    this.dequeueScheduled = true;
+    setImmediate(() => {
+      this.owner.dispatchEvent(new Event('dequeue'));
+      this.dequeueScheduled = false;
+    });
+  }
+
+  setHandler(v) {
+    this.handler = typeof v === 'function' ? v : null;
+    if (this.handler && !this.handlerInstalled) {
+      this.handlerInstalled = true;
+      this.owner.addEventListener('dequeue', (e) => {
+        if (this.handler) this.handler.call(this.owner, e);
+      });
+    }
+  }
+
+  requireConfigured(method) {
+    if (this.state !== 'configured') {
+      throw new DOMException(`${this.name}.${method}: the codec is ${this.state}; configure() it first`, 'InvalidStateError');
+    }
+  }
+
+  flush() {
+    if (this.state !== 'configured') {
+      return Promise.reject(new DOMException(`${this.name}.flush: the codec is ${this.state}`, 'InvalidStateError'));
+    }
+    const seq = binding.codecFlush(this.h);
+    return new Promise((resolve, reject) => {
+      this.flushes.set(seq, { resolve, reject });
+    });
+  }
+
+  // "Reset <codec>" with exception.
+  reset(exception, native = true) {
+    if (this.state === 'closed') {
+      throw new DOMException(`${this.name}.reset: the codec is closed`, 'InvalidStateError');
+    }
+    this.state = 'unconfigured';
+    if (native) binding.codecReset(this.h);
+    if (this.queueSize > 0) {
+      this.queueSize = 0;
+      this.scheduleDequeue();
+    }
+    const pending = [...this.flushes.values()];
+    this.flushes.clear();
+    for (const p of pending) p.reject(exception);
+  }
+
+  // "Close <codec>" with exception.
+  close(exception) {
+    this.reset(exception, false);
+    this.state = 'closed';
+    binding.codecClose(this.h);
+    if (exception.name !== 'AbortError') {
+      try {
+        this.error.call(undefined, exception);
+      } catch (e) {
+        reportException(e);
+      }
+    }
+  }
+
+  // A native event; onOutput turns an OUTPUT argument into the callback's arguments.
+  event(type, arg, onOutput) {
+    switch (type) {
+      case EVENT.OUTPUT: {
+        let args;
+        try {
+          args = onOutput(arg);
+        } catch (e) {
+          reportException(e);
+          return;
+        }
+        try {
+          this.output.apply(undefined, args);
+        } catch (e) {
+          reportException(e);
+        }
+        break;
+      }
+      case EVENT.DEQUEUE:
+        this.queueSize = Math.max(0, this.queueSize - arg);
+        this.scheduleDequeue();
+        break;
+      case EVENT.FLUSHED: {
+        const p = this.flushes.get(arg);
+        if (p) {
+          this.flushes.delete(arg);
+          p.resolve();
+        }
+        break;
+      }
+      case EVENT.ERROR:
+        if (this.state !== 'closed') this.close(arg);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+module.exports = { CodecCore, reportException };

@@ -1,0 +1,18 @@
+'use strict';
+// webcodecs-native: the W3C WebCodecs video API for Node.js, on FFmpeg.
+const { VideoDecoder } = require('./video-decoder');
+const { VideoFrame } = require('./video-frame');
+const { EncodedVideoChunk } = require('./encoded-video-chunk');
+const { VideoColorSpace } = require('./video-color-space');
+const { DOMRectReadOnly } = require('./dom-rect');
+const { binding } = require('./binding');
+
+module.exports = {
+  VideoDecoder,
+  VideoFrame,
+  EncodedVideoChunk,
+  VideoColorSpace,
+  DOMRectReadOnly,
+  // Non-standard: versions of the FFmpeg libraries the addon runs on.
+  ffmpegVersions: () => binding.versions(),
+};

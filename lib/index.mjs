@@ -1,0 +1,8 @@
+// ESM entry point of webcodecs-native (the same objects as the CommonJS entry).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const wc = require('./index.js');
+
+export const { VideoDecoder, VideoFrame, EncodedVideoChunk, VideoColorSpace, DOMRectReadOnly, ffmpegVersions } = wc;
+export default wc;
