@@ -18,6 +18,7 @@
         "src/worker.c",
         "src/codec.c",
         "src/codec_string.c",
+        "src/config_record.c",
         "src/pixfmt.c",
         "src/colorspace.c",
         "src/decoder.c",

@@ -81,6 +81,9 @@ class CodecCore {
 
   // "Close <codec>" with exception.
   close(exception) {
+    if (this.state === 'closed') {
+      throw new DOMException(`${this.name}.close: the codec is already closed`, 'InvalidStateError');
+    }
     this.reset(exception, false);
     this.state = 'closed';
     binding.codecClose(this.h);

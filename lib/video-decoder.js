@@ -165,7 +165,7 @@ class VideoDecoder extends EventTarget {
   }
 
   close() {
-    if (this.#core.state === 'closed') return;
+    // "Close VideoDecoder" runs "Reset VideoDecoder", which throws InvalidStateError when already closed.
     this.#core.close(new DOMException('VideoDecoder.close() was called', 'AbortError'));
   }
 

@@ -78,7 +78,16 @@ const env = { ...process.env };
 if (sanitize) env.WC_SANITIZE = '1';
 const [cmd, ...pre] = nodeGyp();
 const jobs = `--jobs=${Math.max(1, require('node:os').availableParallelism?.() ?? require('node:os').cpus().length)}`;
-run(cmd, [...pre, 'rebuild', jobs, ...nodedirArgs()], env);
+// Incremental when a configured build exists for the same flavour, else a clean rebuild.
+const stamp = path.join(root, 'build', 'wc-flavour');
+const flavour = sanitize ? 'sanitize' : 'release';
+const makefile = path.join(root, 'build', 'Makefile');
+const incremental = !process.argv.includes('--clean') && fs.existsSync(makefile) &&
+  fs.statSync(makefile).mtimeMs >= fs.statSync(path.join(root, 'binding.gyp')).mtimeMs &&
+  fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === flavour;
+if (incremental) run(cmd, [...pre, 'build', jobs], env);
+else run(cmd, [...pre, 'rebuild', jobs, ...nodedirArgs()], env);
+fs.writeFileSync(stamp, flavour);
 if (sanitize) {
   fs.mkdirSync(path.join(root, 'build-asan'), { recursive: true });
   fs.copyFileSync(path.join(root, 'build', 'Release', 'webcodecs_native.node'), path.join(root, 'build-asan', 'webcodecs_native.node'));

@@ -25,6 +25,7 @@
 #include "wc/codec.h"
 #include "wc/codec_string.h"
 #include "wc/colorspace.h"
+#include "wc/config_record.h"
 #include "wc/errors.h"
 #include "wc/frame.h"
 #include "wc/frame_copy.h"
@@ -158,6 +159,8 @@ int wc_decoder_open(const wc_decoder_params *p, AVCodecContext **out, char *why,
   AVCodecContext *ctx;
   int ret;
   *out = NULL;
+  if (wc_config_record_check(p->codec_kind, p->extradata, (size_t)p->extradata_size, why, whylen) < 0)
+    return AVERROR_INVALIDDATA;
   if (!(codec = find_decoder(p->codec_kind))) {
     snprintf(why, whylen, "no decoder for this codec in the FFmpeg build");
     return AVERROR_DECODER_NOT_FOUND;
