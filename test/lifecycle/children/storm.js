@@ -1,7 +1,8 @@
 'use strict';
 // Scenario: 1000-reset storm on one decoder, then a clean final decode.
 // Iteration i: configure, decode 0..5 chunks whose timestamps are moved by
-// i * 1e9 us, sometimes flush(), sometimes let the event loop run (so outputs
+// i * 1e9 us, every third time flush(), every other time let the event loop
+// run (so the worker is mid-command at reset() and outputs
 // of iteration i may legitimately arrive), every 100th iteration decode 40
 // chunks and wait for the first output (the worker is mid-stream), then reset().
 // Checked in the child, reported in RESULT:
@@ -61,13 +62,18 @@ async function main() {
     }
     if (long) {
       // Wait for a first output of this iteration (or give up after 2 s): the worker is busy decoding.
-      const got = await Promise.race([new Promise((r) => { waiter = () => r(true); }), sleep(2000).then(() => false)]);
+      let timer;
+      const got = await new Promise((r) => {
+        waiter = () => r(true);
+        timer = setTimeout(() => r(false), 2000);
+      });
+      clearTimeout(timer);
       waiter = null;
       if (!got) waitTimeouts.push(i);
-    } else if (i % 10 === 0) {
-      await tick();
-    } else if (i % 37 === 0) {
+    } else if (i % 7 === 0) {
       await sleep(1);
+    } else if (i % 2 === 0) {
+      await tick();
     }
     d.reset();
     resets++;
@@ -96,6 +102,8 @@ async function main() {
     finalTimestampsOk: JSON.stringify(finalTs) === JSON.stringify(want),
     queueAfter: d.decodeQueueSize,
     state: d.state,
+    workerInputs: d.stats.inputs,
+    workerOutputs: d.stats.outputs,
   });
 }
 

@@ -1,0 +1,265 @@
+// Type definitions for webcodecs-native: the W3C WebCodecs video API for Node.js.
+// Self-contained (no DOM lib needed); the shapes follow the WebCodecs WebIDL.
+
+export type CodecState = 'unconfigured' | 'configured' | 'closed';
+export type HardwareAcceleration = 'no-preference' | 'prefer-hardware' | 'prefer-software';
+export type AlphaOption = 'keep' | 'discard';
+export type LatencyMode = 'quality' | 'realtime';
+export type VideoEncoderBitrateMode = 'constant' | 'variable' | 'quantizer';
+export type EncodedVideoChunkType = 'key' | 'delta';
+export type PredefinedColorSpace = 'srgb' | 'display-p3';
+export type VideoPixelFormat =
+  | 'I420' | 'I420P10' | 'I420P12' | 'I420A' | 'I420AP10' | 'I420AP12'
+  | 'I422' | 'I422P10' | 'I422P12' | 'I422A' | 'I422AP10' | 'I422AP12'
+  | 'I444' | 'I444P10' | 'I444P12' | 'I444A' | 'I444AP10' | 'I444AP12'
+  | 'NV12' | 'RGBA' | 'RGBX' | 'BGRA' | 'BGRX';
+export type VideoColorPrimaries = 'bt709' | 'bt470bg' | 'smpte170m' | 'bt2020' | 'smpte432';
+export type VideoTransferCharacteristics = 'bt709' | 'smpte170m' | 'iec61966-2-1' | 'linear' | 'pq' | 'hlg';
+export type VideoMatrixCoefficients = 'rgb' | 'bt709' | 'bt470bg' | 'smpte170m' | 'bt2020-ncl';
+export type AllowSharedBufferSource = ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
+export type BufferSource = ArrayBuffer | ArrayBufferView;
+
+export interface DOMRectInit {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+}
+
+export declare class DOMRectReadOnly {
+  constructor(x?: number, y?: number, width?: number, height?: number);
+  static fromRect(other?: DOMRectInit): DOMRectReadOnly;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+  readonly left: number;
+  toJSON(): { x: number; y: number; width: number; height: number; top: number; right: number; bottom: number; left: number };
+}
+
+export interface VideoColorSpaceInit {
+  primaries?: VideoColorPrimaries | null;
+  transfer?: VideoTransferCharacteristics | null;
+  matrix?: VideoMatrixCoefficients | null;
+  fullRange?: boolean | null;
+}
+
+export declare class VideoColorSpace {
+  constructor(init?: VideoColorSpaceInit);
+  readonly primaries: VideoColorPrimaries | null;
+  readonly transfer: VideoTransferCharacteristics | null;
+  readonly matrix: VideoMatrixCoefficients | null;
+  readonly fullRange: boolean | null;
+  toJSON(): VideoColorSpaceInit;
+}
+
+export interface EncodedVideoChunkInit {
+  type: EncodedVideoChunkType;
+  timestamp: number;
+  duration?: number;
+  data: AllowSharedBufferSource;
+  transfer?: ArrayBuffer[];
+}
+
+export declare class EncodedVideoChunk {
+  constructor(init: EncodedVideoChunkInit);
+  readonly type: EncodedVideoChunkType;
+  readonly timestamp: number;
+  readonly duration: number | null;
+  readonly byteLength: number;
+  copyTo(destination: AllowSharedBufferSource): void;
+}
+
+export interface PlaneLayout {
+  offset: number;
+  stride: number;
+}
+
+/** Members of the VideoFrame Metadata Registry. */
+export interface VideoFrameMetadata {
+  rtpTimestamp?: number;
+}
+
+export interface VideoFrameInit {
+  duration?: number;
+  timestamp?: number;
+  alpha?: AlphaOption;
+  visibleRect?: DOMRectInit;
+  rotation?: number;
+  flip?: boolean;
+  displayWidth?: number;
+  displayHeight?: number;
+  metadata?: VideoFrameMetadata;
+}
+
+export interface VideoFrameBufferInit {
+  format: VideoPixelFormat;
+  codedWidth: number;
+  codedHeight: number;
+  timestamp: number;
+  duration?: number;
+  layout?: PlaneLayout[];
+  visibleRect?: DOMRectInit;
+  rotation?: number;
+  flip?: boolean;
+  displayWidth?: number;
+  displayHeight?: number;
+  colorSpace?: VideoColorSpaceInit;
+  transfer?: ArrayBuffer[];
+  metadata?: VideoFrameMetadata;
+}
+
+export interface VideoFrameCopyToOptions {
+  rect?: DOMRectInit;
+  layout?: PlaneLayout[];
+  format?: VideoPixelFormat;
+  colorSpace?: PredefinedColorSpace;
+}
+
+export declare class VideoFrame {
+  /** Image sources other than a VideoFrame (canvas, ImageBitmap, media elements) do not exist in Node.js. */
+  constructor(image: VideoFrame, init?: VideoFrameInit);
+  constructor(data: AllowSharedBufferSource, init: VideoFrameBufferInit);
+  readonly format: VideoPixelFormat | null;
+  readonly codedWidth: number;
+  readonly codedHeight: number;
+  readonly codedRect: DOMRectReadOnly | null;
+  readonly visibleRect: DOMRectReadOnly | null;
+  readonly rotation: number;
+  readonly flip: boolean;
+  readonly displayWidth: number;
+  readonly displayHeight: number;
+  readonly duration: number | null;
+  readonly timestamp: number;
+  readonly colorSpace: VideoColorSpace;
+  metadata(): VideoFrameMetadata;
+  allocationSize(options?: VideoFrameCopyToOptions): number;
+  copyTo(destination: AllowSharedBufferSource, options?: VideoFrameCopyToOptions): Promise<PlaneLayout[]>;
+  clone(): VideoFrame;
+  close(): void;
+}
+
+export type WebCodecsErrorCallback = (error: DOMException) => void;
+
+/** Non-standard: counters of a codec's native worker, read without blocking. */
+export interface CodecStats {
+  /** chunks (decoder) or frames (encoder) taken by the worker */
+  inputs: number;
+  /** frames (decoder) or chunks (encoder) produced */
+  outputs: number;
+  /** commands queued for the worker and not yet taken */
+  queueDepth: number;
+  /** output VideoFrames of this decoder not yet closed or collected */
+  framesAlive: number;
+  /** mean and longest time spent in the codec per input, in milliseconds */
+  meanMs: number;
+  maxMs: number;
+  /** whether work is in flight (the codec keeps the process alive while it is) */
+  busy: boolean;
+}
+
+export interface VideoDecoderConfig {
+  codec: string;
+  description?: AllowSharedBufferSource;
+  codedWidth?: number;
+  codedHeight?: number;
+  displayAspectWidth?: number;
+  displayAspectHeight?: number;
+  colorSpace?: VideoColorSpaceInit;
+  hardwareAcceleration?: HardwareAcceleration;
+  optimizeForLatency?: boolean;
+  rotation?: number;
+  flip?: boolean;
+}
+
+export interface VideoDecoderSupport {
+  supported: boolean;
+  config: VideoDecoderConfig;
+}
+
+export interface VideoDecoderInit {
+  output: (frame: VideoFrame) => void;
+  error: WebCodecsErrorCallback;
+}
+
+export declare class VideoDecoder extends EventTarget {
+  constructor(init: VideoDecoderInit);
+  readonly state: CodecState;
+  readonly decodeQueueSize: number;
+  ondequeue: ((this: VideoDecoder, ev: Event) => unknown) | null;
+  /** Non-standard. */
+  readonly stats: CodecStats;
+  configure(config: VideoDecoderConfig): void;
+  decode(chunk: EncodedVideoChunk): void;
+  flush(): Promise<void>;
+  reset(): void;
+  close(): void;
+  static isConfigSupported(config: VideoDecoderConfig): Promise<VideoDecoderSupport>;
+}
+
+export interface VideoEncoderConfig {
+  codec: string;
+  width: number;
+  height: number;
+  displayWidth?: number;
+  displayHeight?: number;
+  bitrate?: number;
+  framerate?: number;
+  hardwareAcceleration?: HardwareAcceleration;
+  alpha?: AlphaOption;
+  scalabilityMode?: string;
+  bitrateMode?: VideoEncoderBitrateMode;
+  latencyMode?: LatencyMode;
+  contentHint?: string;
+  avc?: { format?: 'avc' | 'annexb' };
+  hevc?: { format?: 'hevc' | 'annexb' };
+}
+
+export interface VideoEncoderEncodeOptions {
+  keyFrame?: boolean;
+  avc?: { quantizer?: number | null };
+  hevc?: { quantizer?: number | null };
+  vp9?: { quantizer?: number | null };
+  av1?: { quantizer?: number | null };
+}
+
+export interface SvcOutputMetadata {
+  temporalLayerId?: number;
+}
+
+export interface EncodedVideoChunkMetadata {
+  decoderConfig?: VideoDecoderConfig;
+  svc?: SvcOutputMetadata;
+  alphaSideData?: ArrayBuffer;
+}
+
+export interface VideoEncoderSupport {
+  supported: boolean;
+  config: VideoEncoderConfig;
+}
+
+export interface VideoEncoderInit {
+  output: (chunk: EncodedVideoChunk, metadata?: EncodedVideoChunkMetadata) => void;
+  error: WebCodecsErrorCallback;
+}
+
+export declare class VideoEncoder extends EventTarget {
+  constructor(init: VideoEncoderInit);
+  readonly state: CodecState;
+  readonly encodeQueueSize: number;
+  ondequeue: ((this: VideoEncoder, ev: Event) => unknown) | null;
+  /** Non-standard. */
+  readonly stats: CodecStats;
+  configure(config: VideoEncoderConfig): void;
+  encode(frame: VideoFrame, options?: VideoEncoderEncodeOptions): void;
+  flush(): Promise<void>;
+  reset(): void;
+  close(): void;
+  static isConfigSupported(config: VideoEncoderConfig): Promise<VideoEncoderSupport>;
+}
+
+/** Non-standard: versions of the FFmpeg libraries the addon runs on. */
+export declare function ffmpegVersions(): { libavcodec: string; libavutil: string; libswscale: string; ffmpeg: string };

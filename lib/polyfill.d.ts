@@ -1,0 +1,18 @@
+// import 'webcodecs-native/polyfill' installs these classes on globalThis where absent.
+import * as wc from './index';
+
+declare global {
+  var VideoDecoder: typeof wc.VideoDecoder;
+  type VideoDecoder = wc.VideoDecoder;
+  var VideoEncoder: typeof wc.VideoEncoder;
+  type VideoEncoder = wc.VideoEncoder;
+  var VideoFrame: typeof wc.VideoFrame;
+  type VideoFrame = wc.VideoFrame;
+  var EncodedVideoChunk: typeof wc.EncodedVideoChunk;
+  type EncodedVideoChunk = wc.EncodedVideoChunk;
+  var VideoColorSpace: typeof wc.VideoColorSpace;
+  type VideoColorSpace = wc.VideoColorSpace;
+}
+
+/** Names of the classes this import installed (those that were absent). */
+export declare const installed: string[];

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// npm test: every test file under test/ (and test/lifecycle/) with the Node.js test runner.
+//   node scripts/test.js [pattern...]    only files whose path contains a pattern
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const dirs = ['test', path.join('test', 'lifecycle')];
+const filters = process.argv.slice(2);
+const files = dirs
+  .filter((d) => fs.existsSync(path.join(root, d)))
+  .flatMap((d) => fs.readdirSync(path.join(root, d)).filter((f) => f.endsWith('.test.js')).map((f) => path.join(d, f)))
+  .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files match');
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--test', ...files], { cwd: root, stdio: 'inherit' });
+process.exit(r.status === null ? 1 : r.status);

@@ -1,0 +1,146 @@
+'use strict';
+// Scenario: codecs inside worker_threads, and environment teardown.
+//   terminate  20 Workers, each decoding the 720p or the 1080p clip, are
+//              terminated mid-decode: the even ones at their first output, the
+//              odd ones 5-50 ms after their decode() calls. All terminate()
+//              promises must resolve; then this (main) thread decodes the 720p
+//              clip and must get every frame. A second round of 20 is terminated
+//              0-50 ms after creation (loading the addon, configuring, decoding).
+//   natural    Workers that end by themselves without closing their decoder:
+//              one flushed, one busy and unflushed, one idle; and one whose
+//              output() throws (the Worker fails with that error, this thread
+//              lives on). Then this thread decodes the 720p clip.
+// The OS thread count of the process is reported before, at the peak and after.
+const { Worker } = require('node:worker_threads');
+const path = require('node:path');
+const fs = require('node:fs');
+const { wc, loadTrack, configOf, chunkOf, emit, modeOrSkip, sleep, threadCount } = require('./common');
+
+const mode = modeOrSkip(['terminate', 'natural']);
+const WORKER = path.join(__dirname, 'worker-decode.js');
+
+function plainTrack(t) {
+  return { codec: t.codec, codedWidth: t.codedWidth, codedHeight: t.codedHeight, description: t.description, chunks: t.chunks };
+}
+
+function startWorker(mode, track) {
+  const w = new Worker(WORKER, { workerData: { mode, track } });
+  const rec = { mode, messages: [], errors: [], exitCode: null, exited: false };
+  rec.exit = new Promise((resolve) => {
+    w.on('exit', (code) => { rec.exitCode = code; rec.exited = true; resolve(code); });
+  });
+  w.on('error', (e) => rec.errors.push(e && e.message));
+  w.on('message', (m) => rec.messages.push(m));
+  rec.worker = w;
+  return rec;
+}
+
+async function decodeInMain(track) {
+  const ts = [];
+  let error = null;
+  const d = new wc.VideoDecoder({ output(f) { ts.push(f.timestamp); f.close(); }, error(e) { error = `${e.name}: ${e.message}`; } });
+  d.configure(configOf(track));
+  for (const c of track.chunks) d.decode(chunkOf(c));
+  await d.flush();
+  d.close();
+  const want = track.chunks.map((c) => c.timestamp).sort((a, b) => a - b);
+  return { frames: ts.length, expected: want.length, timestampsOk: JSON.stringify(ts) === JSON.stringify(want), error };
+}
+
+async function terminateMode() {
+  const [t1080, t720] = (await Promise.all([loadTrack('testsrc2-1920x1080-h264.h264'), loadTrack('testsrc2-1280x720-h264.mp4')])).map(plainTrack);
+  await fs.promises.readFile(__filename); // start libuv's thread pool before counting threads
+  const threadsBefore = threadCount();
+  const recs = [];
+  const terminations = [];
+  let threadsPeak = threadsBefore;
+  for (let i = 0; i < 20; i++) {
+    const rec = startWorker('busy', i % 2 ? t1080 : t720);
+    rec.index = i;
+    recs.push(rec);
+    rec.terminated = new Promise((resolve) => {
+      let done = false;
+      const kill = (why) => {
+        if (done) return;
+        done = true;
+        rec.why = why;
+        threadsPeak = Math.max(threadsPeak, threadCount());
+        const p = rec.worker.terminate();
+        terminations.push(p);
+        p.then((code) => { rec.terminateResolved = true; rec.terminateCode = code; resolve(); },
+          (e) => { rec.terminateRejected = String(e); resolve(); });
+      };
+      rec.worker.on('message', (m) => {
+        if (i % 2 === 0 && m.type === 'output') kill('first output');
+        if (i % 2 === 1 && m.type === 'started') setTimeout(() => kill('timer'), 5 + Math.floor(Math.random() * 46));
+      });
+      rec.exit.then(() => kill('exited by itself'));
+    });
+  }
+  await Promise.all(recs.map((r) => r.terminated));
+  await Promise.all(recs.map((r) => r.exit));
+  // Round 2: 20 more, each terminated 0-50 ms after it was created, whatever it is
+  // doing then (loading the addon, configuring, decoding).
+  const round2 = [];
+  for (let i = 0; i < 20; i++) {
+    const rec = startWorker('busy', i % 2 ? t1080 : t720);
+    round2.push(rec);
+    rec.terminated = new Promise((resolve) => {
+      setTimeout(() => {
+        threadsPeak = Math.max(threadsPeak, threadCount());
+        rec.worker.terminate().then((code) => { rec.terminateResolved = true; rec.terminateCode = code; resolve(); },
+          (e) => { rec.terminateRejected = String(e); resolve(); });
+      }, Math.floor(Math.random() * 51));
+    });
+  }
+  await Promise.all(round2.map((r) => r.terminated));
+  await Promise.all(round2.map((r) => r.exit));
+  await sleep(50);
+  const threadsAfter = threadCount();
+  const main = await decodeInMain(t720);
+  emit({
+    mode,
+    workers: recs.map((r) => ({
+      index: r.index, why: r.why, resolved: !!r.terminateResolved, rejected: r.terminateRejected, exitCode: r.exitCode,
+      errors: r.errors, decoderErrors: r.messages.filter((m) => m.type === 'error').map((m) => m.error),
+      sawStarted: r.messages.some((m) => m.type === 'started'),
+    })),
+    round2: round2.map((r) => ({ resolved: !!r.terminateResolved, rejected: r.terminateRejected, exited: r.exited, errors: r.errors })),
+    threadsBefore, threadsPeak, threadsAfter,
+    main,
+  });
+}
+
+async function naturalMode() {
+  const [t720, t320] = (await Promise.all([loadTrack('testsrc2-1280x720-h264.mp4'), loadTrack('testsrc2-320x240-h264.mp4')])).map(plainTrack);
+  await fs.promises.readFile(__filename);
+  const threadsBefore = threadCount();
+  const recs = [
+    startWorker('flushed', t720),
+    startWorker('unflushed', t320),
+    startWorker('idle', t320),
+    startWorker('throw', t320),
+  ];
+  let timer;
+  const allExited = Promise.all(recs.map((r) => r.exit));
+  const hung = await Promise.race([allExited.then(() => false), new Promise((r) => { timer = setTimeout(() => r(true), 30000); })]);
+  clearTimeout(timer);
+  await sleep(50);
+  const threadsAfter = threadCount();
+  const out = recs.map((r) => {
+    const outputs = r.messages.filter((m) => m.type === 'output').map((m) => m.frames);
+    const flushed = r.messages.find((m) => m.type === 'flushed');
+    return {
+      mode: r.mode, exited: r.exited, exitCode: r.exitCode, errors: r.errors,
+      decoderErrors: r.messages.filter((m) => m.type === 'error').map((m) => m.error),
+      flushedFrames: flushed ? flushed.frames : null,
+      lastOutput: outputs.length ? outputs[outputs.length - 1] : 0,
+      chunks: r.mode === 'flushed' ? t720.chunks.length : t320.chunks.length,
+    };
+  });
+  if (hung) for (const r of recs) if (!r.exited) r.worker.terminate();
+  const main = await decodeInMain(t720);
+  emit({ mode, hung, workers: out, threadsBefore, threadsAfter, main });
+}
+
+if (mode) (mode === 'terminate' ? terminateMode() : naturalMode()).catch((e) => { console.error(e); process.exitCode = 99; });

@@ -1,0 +1,6 @@
+// The polyfill entry point makes the classes available as globals.
+import { installed } from 'webcodecs-native/polyfill';
+
+const d: VideoDecoder = new VideoDecoder({ output: (f) => f.close(), error: () => undefined });
+d.close();
+console.log(installed.join(','), typeof EncodedVideoChunk, typeof VideoFrame, typeof VideoColorSpace, typeof VideoEncoder);

@@ -1,0 +1,77 @@
+// Compiled with `tsc --noEmit -p test/types` by test/typescript.test.js: the code a
+// TypeScript user writes against webcodecs-native must type-check.
+import {
+  VideoDecoder, VideoEncoder, VideoFrame, EncodedVideoChunk, VideoColorSpace, DOMRectReadOnly, ffmpegVersions,
+  type VideoDecoderConfig, type VideoEncoderConfig, type EncodedVideoChunkMetadata, type PlaneLayout, type CodecStats,
+} from 'webcodecs-native';
+
+async function decode(chunks: EncodedVideoChunk[], description?: Uint8Array): Promise<number> {
+  let frames = 0;
+  const decoder = new VideoDecoder({
+    output(frame: VideoFrame) {
+      const rect: DOMRectReadOnly | null = frame.visibleRect;
+      const size: number = frame.allocationSize({ rect: rect ?? undefined, format: 'RGBA' });
+      void size;
+      frames++;
+      frame.close();
+    },
+    error(e: DOMException) {
+      console.error(e.name, e.message);
+    },
+  });
+  const config: VideoDecoderConfig = { codec: 'avc1.64001f', codedWidth: 1280, codedHeight: 720, description, optimizeForLatency: true, rotation: 90, flip: false };
+  const support = await VideoDecoder.isConfigSupported(config);
+  if (!support.supported) return 0;
+  decoder.configure(support.config);
+  decoder.ondequeue = () => undefined;
+  decoder.addEventListener('dequeue', () => undefined);
+  for (const c of chunks) decoder.decode(c);
+  await decoder.flush();
+  const stats: CodecStats = decoder.stats;
+  const state: 'unconfigured' | 'configured' | 'closed' = decoder.state;
+  void stats; void state;
+  decoder.reset();
+  decoder.close();
+  return frames + decoder.decodeQueueSize;
+}
+
+async function frames(): Promise<void> {
+  const data = new Uint8Array(16 * 16 * 4);
+  const frame = new VideoFrame(data, {
+    format: 'RGBA', codedWidth: 16, codedHeight: 16, timestamp: 0, duration: 33333,
+    colorSpace: { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'rgb', fullRange: true },
+    visibleRect: { x: 0, y: 0, width: 16, height: 16 }, transfer: [data.buffer], metadata: { rtpTimestamp: 1 },
+  });
+  const crop = new VideoFrame(frame, { visibleRect: { x: 0, y: 0, width: 8, height: 8 }, timestamp: 5, alpha: 'discard', rotation: 180 });
+  const layout: PlaneLayout[] = await crop.copyTo(new Uint8Array(crop.allocationSize()));
+  const cs: VideoColorSpace = frame.colorSpace;
+  console.log(layout[0].offset, layout[0].stride, cs.toJSON(), frame.format, frame.codedRect?.width, frame.metadata().rtpTimestamp);
+  crop.clone().close();
+  crop.close();
+  frame.close();
+  const chunk = new EncodedVideoChunk({ type: 'key', timestamp: 0, duration: 1, data: new Uint8Array(4) });
+  chunk.copyTo(new ArrayBuffer(chunk.byteLength));
+  console.log(new VideoColorSpace({ matrix: 'bt709' }).matrix, ffmpegVersions().libavcodec);
+}
+
+async function encode(frame: VideoFrame): Promise<void> {
+  const config: VideoEncoderConfig = {
+    codec: 'avc1.42001f', width: 1280, height: 720, bitrate: 2_000_000, framerate: 30, latencyMode: 'realtime',
+    bitrateMode: 'quantizer', avc: { format: 'avc' }, scalabilityMode: 'L1T2',
+  };
+  const encoder = new VideoEncoder({
+    output(chunk: EncodedVideoChunk, metadata?: EncodedVideoChunkMetadata) {
+      console.log(chunk.type, chunk.timestamp, metadata?.decoderConfig?.codec, metadata?.svc?.temporalLayerId);
+    },
+    error(e) {
+      console.error(e);
+    },
+  });
+  if ((await VideoEncoder.isConfigSupported(config)).supported) encoder.configure(config);
+  encoder.encode(frame, { keyFrame: true, avc: { quantizer: 30 } });
+  await encoder.flush();
+  console.log(encoder.encodeQueueSize, encoder.state);
+  encoder.close();
+}
+
+export { decode, frames, encode };
