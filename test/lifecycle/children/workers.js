@@ -4,8 +4,9 @@
 //              terminated mid-decode: the even ones at their first output, the
 //              odd ones 5-50 ms after their decode() calls. All terminate()
 //              promises must resolve; then this (main) thread decodes the 720p
-//              clip and must get every frame. A second round of 20 is terminated
-//              0-50 ms after creation (loading the addon, configuring, decoding).
+//              clip and must get every frame.
+//   terminate-early  the same with 20 Workers terminated 0-50 ms after their
+//              creation (loading the addon, constructing a decoder, decoding).
 //   natural    Workers that end by themselves without closing their decoder:
 //              one flushed, one busy and unflushed, one idle; and one whose
 //              output() throws (the Worker fails with that error, this thread
@@ -16,7 +17,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const { wc, loadTrack, configOf, chunkOf, emit, modeOrSkip, sleep, threadCount } = require('./common');
 
-const mode = modeOrSkip(['terminate', 'natural']);
+const mode = modeOrSkip(['terminate', 'terminate-early', 'natural']);
 const WORKER = path.join(__dirname, 'worker-decode.js');
 
 function plainTrack(t) {
@@ -79,22 +80,6 @@ async function terminateMode() {
   }
   await Promise.all(recs.map((r) => r.terminated));
   await Promise.all(recs.map((r) => r.exit));
-  // Round 2: 20 more, each terminated 0-50 ms after it was created, whatever it is
-  // doing then (loading the addon, configuring, decoding).
-  const round2 = [];
-  for (let i = 0; i < 20; i++) {
-    const rec = startWorker('busy', i % 2 ? t1080 : t720);
-    round2.push(rec);
-    rec.terminated = new Promise((resolve) => {
-      setTimeout(() => {
-        threadsPeak = Math.max(threadsPeak, threadCount());
-        rec.worker.terminate().then((code) => { rec.terminateResolved = true; rec.terminateCode = code; resolve(); },
-          (e) => { rec.terminateRejected = String(e); resolve(); });
-      }, Math.floor(Math.random() * 51));
-    });
-  }
-  await Promise.all(round2.map((r) => r.terminated));
-  await Promise.all(round2.map((r) => r.exit));
   await sleep(50);
   const threadsAfter = threadCount();
   const main = await decodeInMain(t720);
@@ -105,9 +90,39 @@ async function terminateMode() {
       errors: r.errors, decoderErrors: r.messages.filter((m) => m.type === 'error').map((m) => m.error),
       sawStarted: r.messages.some((m) => m.type === 'started'),
     })),
-    round2: round2.map((r) => ({ resolved: !!r.terminateResolved, rejected: r.terminateRejected, exited: r.exited, errors: r.errors })),
     threadsBefore, threadsPeak, threadsAfter,
     main,
+  });
+}
+
+// 20 Workers, each terminated 0-50 ms after it was created, whatever it is doing
+// then: loading the addon, constructing or configuring its decoder, decoding.
+async function terminateEarlyMode() {
+  const [t1080, t720] = (await Promise.all([loadTrack('testsrc2-1920x1080-h264.h264'), loadTrack('testsrc2-1280x720-h264.mp4')])).map(plainTrack);
+  await fs.promises.readFile(__filename);
+  const threadsBefore = threadCount();
+  const recs = [];
+  for (let i = 0; i < 20; i++) {
+    const rec = startWorker('busy', i % 2 ? t1080 : t720);
+    recs.push(rec);
+    rec.terminated = new Promise((resolve) => {
+      setTimeout(() => {
+        rec.sawStarted = rec.messages.some((m) => m.type === 'started');
+        rec.worker.terminate().then((code) => { rec.terminateResolved = true; rec.terminateCode = code; resolve(); },
+          (e) => { rec.terminateRejected = String(e); resolve(); });
+      }, Math.floor(Math.random() * 51));
+    });
+  }
+  await Promise.all(recs.map((r) => r.terminated));
+  await Promise.all(recs.map((r) => r.exit));
+  await sleep(50);
+  const threadsAfter = threadCount();
+  const main = await decodeInMain(t720);
+  emit({
+    mode,
+    workers: recs.map((r, index) => ({ index, resolved: !!r.terminateResolved, rejected: r.terminateRejected, exitCode: r.exitCode,
+      errors: r.errors, sawStarted: r.sawStarted })),
+    threadsBefore, threadsAfter, main,
   });
 }
 
@@ -143,4 +158,5 @@ async function naturalMode() {
   emit({ mode, hung, workers: out, threadsBefore, threadsAfter, main });
 }
 
-if (mode) (mode === 'terminate' ? terminateMode() : naturalMode()).catch((e) => { console.error(e); process.exitCode = 99; });
+const MODES = { terminate: terminateMode, 'terminate-early': terminateEarlyMode, natural: naturalMode };
+if (mode) MODES[mode]().catch((e) => { console.error(e); process.exitCode = 99; });

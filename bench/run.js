@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+'use strict';
+// npm run bench: this library and the ffmpeg CLI, alternated on the same input and
+// settings in one run. Prints a JSON line per measurement, then a Markdown table of
+// medians and per-round ratios.
+//
+//   node bench/run.js [--rounds N] [--case name-substring ...] [--json-only]
+//
+// Library runs are fresh processes (bench/child.js); the clock runs from the first
+// decode() to flush() resolving, with the clip already demuxed in memory. FFmpeg runs
+// with -benchmark, which reports the wall-clock (rtime) and CPU (utime + stime) of
+// its own processing loop, excluding process start-up.
+const { spawnSync } = require('node:child_process');
+const os = require('node:os');
+const path = require('node:path');
+const { CASES } = require('./cases');
+
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : def;
+};
+const rounds = Number(opt('--rounds', 5));
+const only = args.filter((a, i) => args[i - 1] === '--case');
+const jsonOnly = args.includes('--json-only');
+const fixtures = path.join(__dirname, '..', 'test', 'fixtures');
+
+function runLib(c) {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'child.js'), JSON.stringify(c.lib)], {
+    encoding: 'utf8', env: { ...process.env, ...(c.env || {}) }, maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`${c.name}: library run failed\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function runFfmpeg(c) {
+  const argv = ['-hide_banner', '-nostdin', '-benchmark', ...c.ffmpeg.map((a) => (a === '$IN' ? path.join(fixtures, c.lib.file) : a))];
+  const r = spawnSync('ffmpeg', argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${c.name}: ffmpeg failed\n${r.stderr}`);
+  const m = /bench: utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s/.exec(r.stderr);
+  const rss = /bench: maxrss=(\d+)/.exec(r.stderr);
+  const frames = [...r.stderr.matchAll(/frame=\s*(\d+)/g)].pop();
+  if (!m) throw new Error(`${c.name}: no -benchmark line from ffmpeg\n${r.stderr}`);
+  return {
+    frames: frames ? Number(frames[1]) : c.frames,
+    wallMs: Number(m[3]) * 1000,
+    cpuMs: (Number(m[1]) + Number(m[2])) * 1000,
+    maxRssKiB: rss ? Number(rss[1]) : null,
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const fix = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+
+const cases = CASES.filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));
+const results = new Map(cases.map((c) => [c.name, { lib: [], ffmpeg: [], ffmpeg1: [] }]));
+for (let round = 0; round < rounds; round++) {
+  for (const c of cases) {
+    const res = results.get(c.name);
+    // alternate the order each round so neither side always runs on a warmer machine
+    const order = round % 2 ? ['ffmpeg', 'lib'] : ['lib', 'ffmpeg'];
+    for (const side of order) {
+      const r = side === 'lib' ? runLib(c) : runFfmpeg(c);
+      res[side].push(r);
+      console.log(JSON.stringify({ case: c.name, round, side, ...r }));
+    }
+    if (c.ffmpeg1) {
+      const r = runFfmpeg({ ...c, ffmpeg: c.ffmpeg1 });
+      res.ffmpeg1.push(r);
+      console.log(JSON.stringify({ case: c.name, round, side: 'ffmpeg-threads1', ...r }));
+    }
+  }
+}
+
+if (!jsonOnly) {
+  const cpu = os.cpus();
+  console.log(`\n${rounds} interleaved rounds; ${cpu.length} x ${cpu[0] && cpu[0].model}; node ${process.version}; ` +
+    `${spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' }).stdout.split('\n')[0]}\n`);
+  console.log('| case | frames | lib fps | ffmpeg fps | fps ratio (median of rounds) | lib CPU ms/frame | ffmpeg -threads 1 CPU ms/frame | CPU ratio | loop p99 / max ms | first frame ms | lib peak RSS MiB |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const c of cases) {
+    const r = results.get(c.name);
+    const fps = (x) => (x.frames / x.wallMs) * 1000;
+    const libFps = median(r.lib.map(fps));
+    const ffFps = median(r.ffmpeg.map(fps));
+    const ratio = median(r.lib.map((x, i) => fps(x) / fps(r.ffmpeg[i])));
+    const libCpu = median(r.lib.map((x) => x.cpuMs / x.frames));
+    const ff1 = r.ffmpeg1.length ? median(r.ffmpeg1.map((x) => x.cpuMs / x.frames)) : null;
+    console.log(`| ${c.name} | ${r.lib[0].frames} | ${fix(libFps)} | ${fix(ffFps)} | ${fix(ratio, 3)} | ${fix(libCpu, 3)} | ${fix(ff1, 3)} | ${ff1 ? fix(libCpu / ff1, 3) : '-'} | ` +
+      `${fix(median(r.lib.map((x) => x.loop.p99)), 2)} / ${fix(median(r.lib.map((x) => x.loop.max)), 2)} | ${fix(median(r.lib.map((x) => x.firstFrameMs)), 1)} | ${fix(median(r.lib.map((x) => x.maxRssKiB / 1024)), 0)} |`);
+  }
+}
