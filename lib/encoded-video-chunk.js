@@ -12,8 +12,9 @@ function takeBytes(data, transfer, what) {
   const buf = idl.underlyingBuffer(data);
   let bytes;
   if (transfer.includes(buf)) {
+    const { byteOffset, byteLength } = view; // read before the buffer is detached
     const moved = idl.transferBuffer(buf);
-    bytes = new Uint8Array(moved, view.byteOffset, view.byteLength);
+    bytes = new Uint8Array(moved, byteOffset, byteLength);
   } else {
     bytes = new Uint8Array(view); // copy
   }

@@ -219,8 +219,9 @@ class VideoFrame {
     let keep = null;
     if (transfer.includes(buf) && full) {
       // Zero copy: the frame's planes are the transferred memory.
+      const { byteOffset, byteLength } = bytes; // read before the buffer is detached
       keep = idl.transferBuffer(buf);
-      h = binding.frameFromBuffer(fmt, codedWidth, codedHeight, new Uint8Array(keep, bytes.byteOffset, bytes.byteLength),
+      h = binding.frameFromBuffer(fmt, codedWidth, codedHeight, new Uint8Array(keep, byteOffset, byteLength),
         rect.x, rect.y, rect.width, rect.height, layout ?? null, true);
     } else {
       h = binding.frameFromBuffer(fmt, codedWidth, codedHeight, bytes, rect.x, rect.y, rect.width, rect.height, layout ?? null, false);
