@@ -22,6 +22,9 @@
         "src/pixfmt.c",
         "src/colorspace.c",
         "src/decoder.c",
+        "src/encoder.c",
+        "src/encoder_params.c",
+        "src/bitstream.c",
         "src/support.c",
         "src/frame.c",
         "src/frame_copy.c"

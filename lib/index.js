@@ -1,6 +1,7 @@
 'use strict';
 // webcodecs-native: the W3C WebCodecs video API for Node.js, on FFmpeg.
 const { VideoDecoder } = require('./video-decoder');
+const { VideoEncoder } = require('./video-encoder');
 const { VideoFrame } = require('./video-frame');
 const { EncodedVideoChunk } = require('./encoded-video-chunk');
 const { VideoColorSpace } = require('./video-color-space');
@@ -9,6 +10,7 @@ const { binding } = require('./binding');
 
 module.exports = {
   VideoDecoder,
+  VideoEncoder,
   VideoFrame,
   EncodedVideoChunk,
   VideoColorSpace,

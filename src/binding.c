@@ -7,6 +7,7 @@
  *   init(dispatch) -> scratch Float64Array     set the event dispatcher
  *   codec*, decoder*, encoder*, frame*, ...    see codec.c, decoder.c, frame.c
  */
+#define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -25,6 +26,9 @@ static void ffmpeg_setup(void) {
   /* Decoders log every concealed error; the errors that matter reach JS as EncodingError. */
   const char *lvl = getenv("WEBCODECS_NATIVE_FFMPEG_LOG");
   av_log_set_level(lvl ? atoi(lvl) : AV_LOG_QUIET);
+  /* SVT-AV1 prints its banner and warnings on stdout unless told otherwise: a library
+   * must not write into the application's stdout. Errors only, unless the user chose. */
+  setenv("SVT_LOG", "1", 0);
 }
 
 void wc_ffmpeg_global_init(void) { pthread_once(&ffmpeg_once, ffmpeg_setup); }
@@ -88,6 +92,7 @@ NAPI_MODULE_INIT() {
   WC_CALL(env, wc_export(env, exports, "versions", js_versions));
   WC_CALL(env, wc_codec_init(env, exports));
   WC_CALL(env, wc_decoder_init(env, exports));
+  WC_CALL(env, wc_encoder_init(env, exports));
   WC_CALL(env, wc_frame_init(env, exports));
   WC_CALL(env, wc_support_init(env, exports));
   return exports;

@@ -32,9 +32,41 @@ static int64_t now_ns(void) {
 
 /* ---------------------------------------------------------------- references */
 
+typedef struct release_node {
+  wc_node node;
+  napi_ref ref;
+} release_node;
+
+void wc_codec_release_later(wc_codec *c, napi_ref ref) {
+  release_node *r;
+  if (!ref) return;
+  if (pthread_equal(pthread_self(), c->js_thread) && c->env) {
+    napi_delete_reference(c->env, ref);
+    return;
+  }
+  if (!(r = malloc(sizeof(*r)))) return; /* out of memory: the reference leaks, nothing worse */
+  r->ref = ref;
+  if (wc_queue_push(&c->releases, &r->node) == 1) {
+    /* wake the JS thread so JS memory is not held longer than needed */
+    napi_call_threadsafe_function(c->tsfn, NULL, napi_tsfn_nonblocking);
+  }
+}
+
+static void drain_releases(wc_codec *c) {
+  wc_node *n = wc_queue_take_all(&c->releases, NULL);
+  while (n) {
+    wc_node *next = n->next;
+    napi_delete_reference(c->env, ((release_node *)n)->ref);
+    free(n);
+    n = next;
+  }
+}
+
 static void codec_unref(wc_codec *c) {
   if (--c->refs > 0) return;
   wc_worker_destroy(&c->w);
+  drain_releases(c);
+  wc_queue_destroy(&c->releases);
   if (c->cls->impl_free) c->cls->impl_free(c->impl);
   if (c->owner) napi_delete_reference(c->env, c->owner);
   wc_stats_unref(&c->stats);
@@ -136,6 +168,7 @@ static void tsfn_call_js(napi_env env, napi_value js_cb, void *context, void *da
   (void)js_cb;
   (void)data;
   if (!env) return; /* teardown: queued events are freed with the codec */
+  drain_releases(c);
   t0 = now_ns();
   while ((ev = wc_worker_next_event(&c->w)) != NULL) {
     if (ev->type == WC_EV_IDLE) {
@@ -187,6 +220,7 @@ static void cleanup_hook(void *arg) {
   codec_shutdown(c);
   /* The environment is going away: wait for the worker here. */
   wc_worker_join(&c->w);
+  drain_releases(c);
   if (c->owner) {
     napi_delete_reference(c->env, c->owner);
     c->owner = NULL;
@@ -214,8 +248,17 @@ napi_value wc_codec_create(napi_env env, napi_value owner, const wc_codec_class 
   c->cls = cls;
   c->impl = impl;
   c->env = env;
+  c->js_thread = pthread_self();
   c->stats = wc_stats_new();
-  if (!c->stats || wc_worker_init(&c->w, cls->ops, impl, tsfn_notify, tsfn_on_exit, c) != 0) {
+  if (!c->stats || wc_queue_init(&c->releases) != 0) {
+    wc_stats_unref(&c->stats);
+    if (cls->impl_free) cls->impl_free(impl);
+    free(c);
+    napi_throw_error(env, NULL, "webcodecs-native: out of memory");
+    return NULL;
+  }
+  if (wc_worker_init(&c->w, cls->ops, impl, tsfn_notify, tsfn_on_exit, c) != 0) {
+    wc_queue_destroy(&c->releases);
     wc_stats_unref(&c->stats);
     if (cls->impl_free) cls->impl_free(impl);
     free(c);

@@ -12,6 +12,10 @@
 #include "wc/binding.h"
 #include "wc/codec_string.h"
 #include "wc/decoder.h"
+#include "wc/encoder.h"
+
+/* encoder.c: reads the flat encoder config made by lib/video-encoder.js */
+int wc_enc_config_read(napi_env env, napi_value o, wc_enc_config *cfg);
 
 typedef struct support_job {
   napi_async_work work;
@@ -107,6 +111,60 @@ static napi_value js_decoder_support(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* ---- VideoEncoder.isConfigSupported: opening (and closing) the encoder, off the JS thread */
+
+typedef struct enc_support_job {
+  napi_async_work work;
+  napi_deferred deferred;
+  wc_enc_config cfg;
+  int supported;
+  char reason[256];
+} enc_support_job;
+
+static void enc_support_execute(napi_env env, void *data) {
+  enc_support_job *j = data;
+  (void)env;
+  j->supported = wc_enc_probe(&j->cfg, j->reason, sizeof j->reason) == 0;
+}
+
+static void enc_support_complete(napi_env env, napi_status status, void *data) {
+  enc_support_job *j = data;
+  napi_value o;
+  if (napi_create_object(env, &o) == napi_ok) {
+    wc_set_bool(env, o, "supported", status == napi_ok && j->supported);
+    wc_set_string(env, o, "reason", j->reason);
+    napi_resolve_deferred(env, j->deferred, o);
+  }
+  napi_delete_async_work(env, j->work);
+  free(j);
+}
+
+static napi_value js_encoder_support(napi_env env, napi_callback_info info) {
+  napi_value argv[1], promise, name;
+  enc_support_job *j;
+  if (wc_args(env, info, 1, argv, NULL) < 0) return NULL;
+  if (!(j = calloc(1, sizeof(*j)))) {
+    napi_throw_error(env, NULL, "webcodecs-native: out of memory");
+    return NULL;
+  }
+  if (wc_enc_config_read(env, argv[0], &j->cfg) < 0) {
+    free(j);
+    return NULL;
+  }
+  if (napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "webcodecs-native:isConfigSupported", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, enc_support_execute, enc_support_complete, j, &j->work) != napi_ok ||
+      napi_queue_async_work(env, j->work) != napi_ok) {
+    if (j->work) napi_delete_async_work(env, j->work);
+    free(j);
+    wc_throw_status(env, napi_generic_failure, "queue isConfigSupported");
+    return NULL;
+  }
+  return promise;
+}
+
 napi_status wc_support_init(napi_env env, napi_value exports) {
-  return wc_export(env, exports, "decoderSupport", js_decoder_support);
+  napi_status s;
+  if ((s = wc_export(env, exports, "decoderSupport", js_decoder_support)) != napi_ok) return s;
+  return wc_export(env, exports, "encoderSupport", js_encoder_support);
 }

@@ -49,6 +49,8 @@ struct wc_codec {
   int shut;
   int hook_added;
   int refs;           /* wrapper + thread-safe function */
+  wc_queue releases;  /* napi_refs to delete on the JS thread (wc_codec_release_later) */
+  pthread_t js_thread;
 };
 
 /* Events of this kind are dispatched to lib/ with these numbers. */
@@ -61,6 +63,12 @@ struct wc_codec {
 napi_value wc_codec_create(napi_env env, napi_value owner, const wc_codec_class *cls, void *impl, int nice);
 /* Unwraps a handle; NULL with a TypeError pending. */
 wc_codec *wc_codec_from(napi_env env, napi_value h);
+/*
+ * Any thread: the reference will be deleted on the JS thread (at the next event
+ * delivery, or when the codec is freed). Used for JS memory the worker borrowed.
+ */
+void wc_codec_release_later(wc_codec *c, napi_ref ref);
+
 /* Queues a command in the current epoch; its sequence number, or 0 (payload freed, exception pending). */
 uint64_t wc_codec_send(napi_env env, wc_codec *c, int type, void *payload);
 
