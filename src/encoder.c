@@ -68,6 +68,7 @@ typedef struct enc_output {
 
 typedef struct time_slot {
   int64_t pts, timestamp, duration;
+  int layer; /* temporal layer, -1 when single-layer */
   int used;
 } time_slot;
 
@@ -81,7 +82,9 @@ typedef struct wc_encoder {
   struct SwsContext *sws;
   int64_t last_pts;
   int64_t frame_count;   /* frames sent since the encoder opened */
-  int64_t packets_out;   /* packets received since the encoder opened (temporal layer pattern) */
+  int64_t layer_index;   /* position in the temporal layering pattern (restarts at forced key frames) */
+  int open_quantizer;    /* the quantizer the encoder was opened with (quantizer mode), else -1 */
+  int force_key;         /* the next frame must be a key frame (after a flush that kept the encoder) */
   time_slot times[TIME_SLOTS];
   int time_next;
   int config_pending;    /* attach decoderConfig to the next chunk */
@@ -149,23 +152,27 @@ static void enc_forget_config(wc_encoder *e) {
   e->have_cfg = 0;
   e->src_fmt = -1;
   e->frame_count = 0;
+  e->layer_index = 0;
+  e->force_key = 0;
+  e->open_quantizer = -1;
   e->last_pts = INT64_MIN;
   memset(e->times, 0, sizeof e->times);
 }
 
-static void time_put(wc_encoder *e, int64_t pts, int64_t timestamp, int64_t duration) {
+static void time_put(wc_encoder *e, int64_t pts, int64_t timestamp, int64_t duration, int layer) {
   time_slot *s = &e->times[e->time_next];
   e->time_next = (e->time_next + 1) % TIME_SLOTS;
-  *s = (time_slot){pts, timestamp, duration, 1};
+  *s = (time_slot){pts, timestamp, duration, layer, 1};
 }
 
-static int time_take(wc_encoder *e, int64_t pts, int64_t *timestamp, int64_t *duration) {
+static int time_take(wc_encoder *e, int64_t pts, int64_t *timestamp, int64_t *duration, int *layer) {
   for (int i = 1; i <= TIME_SLOTS; i++) {
     time_slot *s = &e->times[(e->time_next - i + TIME_SLOTS) % TIME_SLOTS];
     if (s->used && s->pts == pts) {
       s->used = 0;
       *timestamp = s->timestamp;
       *duration = s->duration;
+      *layer = s->layer;
       return 0;
     }
   }
@@ -194,6 +201,7 @@ static int enc_open(wc_encoder *e, const enc_input *in, char *why, size_t whylen
   AVDictionary *opts = NULL;
   int ret;
   enc_close_codec(e);
+  e->open_quantizer = e->cfg.bitrate_mode == WC_BITRATE_QUANTIZER ? in->quantizer : -1;
   if (e->src_fmt < 0) {
     e->src_fmt = in->fmt;
     choose_colors(e, in);
@@ -204,12 +212,11 @@ static int enc_open(wc_encoder *e, const enc_input *in, char *why, size_t whylen
   e->ctx->color_trc = e->color[1];
   e->ctx->colorspace = e->color[2];
   e->ctx->color_range = e->color[3] ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
-  if (wc_enc_setup(e->ctx, &e->choice, &e->cfg, &opts, why, whylen) < 0) {
+  if (wc_enc_setup(e->ctx, &e->choice, &e->cfg, e->open_quantizer, &opts, why, whylen) < 0) {
     av_dict_free(&opts);
     return AVERROR(EINVAL);
   }
   e->frame_count = 0;
-  e->packets_out = 0;
   ret = avcodec_open2(e->ctx, e->choice.codec, &opts);
   av_dict_free(&opts);
   if (ret < 0) {
@@ -393,15 +400,14 @@ static int post_packet(wc_encoder *e, wc_worker *w, uint32_t epoch, AVPacket *pk
   size_t side_size = 0;
   uint8_t *side;
   if (!o) return AVERROR(ENOMEM);
-  if (time_take(e, pkt->pts, &ts, &dur) < 0) {
+  if (time_take(e, pkt->pts, &ts, &dur, &o->layer) < 0) {
     ts = pkt->pts;
     dur = pkt->duration > 0 ? pkt->duration : -1;
+    o->layer = -1;
   }
   o->timestamp = ts;
   o->duration = dur;
   o->key = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
-  /* packets come out in input order, one per frame: the n-th packet since the encoder opened */
-  o->layer = wc_enc_temporal_layer(&e->cfg, e->packets_out++);
   if (e->config_pending && (o->key || !e->codec_string[0])) {
     describe_output(e, pkt->data, (size_t)pkt->size);
     o->has_config = 1;
@@ -483,6 +489,15 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
     wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
     return;
   }
+  if (e->ctx && wc_enc_needs_reopen(&e->choice, &e->cfg, e->open_quantizer, in->quantizer, in->key)) {
+    /* the running encoder cannot apply this frame's quantizer / key frame: drain it, start anew */
+    if ((ret = avcodec_send_frame(e->ctx, NULL)) < 0 || ((ret = receive_all(e, w, cmd->epoch)) < 0 && ret != AVERROR_EOF)) {
+      wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
+      report(w, cmd->epoch, "avcodec_receive_packet(drain)", ret);
+      return;
+    }
+    enc_close_codec(e);
+  }
   if (!e->ctx && (ret = enc_open(e, in, why, sizeof why)) < 0) {
     wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
     post_error(w, cmd->epoch, wc_error_new(ret == AVERROR(ENOSYS) || ret == AVERROR(EINVAL) ? "NotSupportedError"
@@ -505,7 +520,15 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   /* Encoders need increasing timestamps; the chunk gets the frame's own back. */
   pts = in->timestamp > e->last_pts ? in->timestamp : e->last_pts + 1;
   e->last_pts = pts;
-  time_put(e, pts, in->timestamp, in->duration);
+  {
+    /* An encoder's first frame is a key frame anyway: forcing it costs libaom (good usage) a second one. */
+    int key = (in->key && e->frame_count > 0) || e->force_key;
+    /* libvpx restarts its layering pattern at forced key frames */
+    if (key || e->frame_count == 0) e->layer_index = 0;
+    time_put(e, pts, in->timestamp, in->duration, wc_enc_temporal_layer(&e->cfg, e->layer_index++));
+    in->key = key;
+    e->force_key = 0;
+  }
   f->pts = pts;
 #if LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100)
   f->duration = in->duration > 0 ? in->duration : 0;
@@ -517,7 +540,7 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   f->color_trc = e->color[1];
   f->colorspace = e->color[2];
   f->color_range = e->color[3] ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
-  wc_enc_frame_options(e->ctx, &e->choice, &e->cfg, f, in->key || e->frame_count == 0, in->quantizer);
+  wc_enc_frame_options(e->ctx, &e->choice, &e->cfg, f, in->key, in->quantizer);
   e->frame_count++;
   while ((ret = avcodec_send_frame(e->ctx, f)) == AVERROR(EAGAIN)) {
     if ((ret = receive_all(e, w, cmd->epoch)) < 0) break;
@@ -544,10 +567,12 @@ static void enc_flush(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
       return;
     }
     /* Keep encoding after the drain: flush the encoder, or reopen it at the next frame. */
-    if (wc_enc_can_resume(e->ctx))
+    if (wc_enc_can_resume(e->ctx)) {
       avcodec_flush_buffers(e->ctx);
-    else
+      e->force_key = 1; /* x264's flush drops its state: restart at a key frame, as a reopen would */
+    } else {
       enc_close_codec(e);
+    }
   }
   wc_worker_post(w, WC_EV_FLUSHED, cmd->epoch, cmd->seq, NULL);
 }

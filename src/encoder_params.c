@@ -8,7 +8,15 @@
  *   hvc1/hev1  libx265      realtime: ultrafast + zerolatency; quality: fast, lookahead 8
  *   vp8        libvpx       realtime: deadline realtime, cpu-used 8; quality: good, cpu-used 4
  *   vp09       libvpx-vp9   realtime: deadline realtime, cpu-used 8, row-mt; quality: good, cpu-used 4
- *   av01       libsvtav1 (profile 0), libaom-av1 (otherwise, or when SVT-AV1 is absent)
+ *   av01       libaom-av1   realtime: usage realtime, cpu-used 8; quality: good, cpu-used 6, lag 8
+ *              (libsvtav1 when libaom is absent: it cannot force key frames in every mode)
+ *
+ * Per-frame quantizers (bitrateMode "quantizer"): x264 runs in CRF mode with a flat
+ * curve (qcomp 1, no AQ, ipratio 1) so that the CRF is the frame QP, and the wrapper's
+ * reconfigure applies a new CRF to the next frame exactly; libvpx re-reads qmax per
+ * frame (in Q mode aiming at the worst quality, so qmax is the quantizer); x265,
+ * libaom and SVT-AV1 have no per-frame control in any FFmpeg release, so a changed
+ * quantizer reopens the encoder (after draining it), which starts a new key frame.
  *
  * Never B-frames, alt-ref or frame dropping: every frame gives exactly one chunk,
  * in input order.
@@ -126,7 +134,7 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
       out->pix_fmt = ci->profile == 0 ? yuv(0, ci->bit_depth) : ci->profile == 1 ? yuv(2, ci->bit_depth)
                                                                                 : yuv(1, ci->bit_depth);
       if (ci->profile == 2 && ci->bit_depth == 12) out->pix_fmt = yuv(src_chroma, 12);
-      out->codec = svt && supports_fmt(svt, out->pix_fmt) ? svt : aom;
+      out->codec = aom && supports_fmt(aom, out->pix_fmt) ? aom : svt;
       break;
     }
     default: snprintf(why, whylen, "no encoder for this codec"); return -1;
@@ -166,13 +174,14 @@ static void level_string(int level_idc, char *buf, size_t n) {
     snprintf(buf, n, "%d.%d", level_idc / 10, level_idc % 10);
 }
 
-int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, AVDictionary **opts,
-                 char *why, size_t whylen) {
+int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, int quantizer,
+                 AVDictionary **opts, char *why, size_t whylen) {
   const wc_codec_info *ci = &cfg->info;
   const char *name = ch->codec->name;
   double fps = cfg->framerate > 0 ? cfg->framerate : 30;
   int64_t br = cfg->bitrate;
   int threads = cfg->threads > 0 ? cfg->threads : 0;
+  int qmode = cfg->bitrate_mode == WC_BITRATE_QUANTIZER;
   char buf[256];
   (void)why;
   (void)whylen;
@@ -206,18 +215,22 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     level_string(ci->level, buf, sizeof buf);
     set(opts, "level", buf);
     set(opts, "preset", cfg->realtime ? "veryfast" : "medium");
-    if (cfg->realtime) set(opts, "tune", "zerolatency");
+    /* zerolatency: no lookahead, no frame threads; in quantizer mode it also makes a new
+     * quantizer apply to the frame just sent */
+    if (cfg->realtime || qmode) set(opts, "tune", "zerolatency");
     set(opts, "forced-idr", "1");
     set(opts, "a53cc", "0");
-    snprintf(buf, sizeof buf, "bframes=0:rc-lookahead=%d:sync-lookahead=0%s%s", cfg->realtime ? 0 : 8,
+    snprintf(buf, sizeof buf, "bframes=0:rc-lookahead=%d:sync-lookahead=0%s%s", cfg->realtime || qmode ? 0 : 8,
              cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0 ? ":nal-hrd=cbr" : "",
-             ch->pix_fmt == AV_PIX_FMT_YUV420P || cfg->annexb ? "" : "");
+             qmode ? ":qcomp=1:aq-mode=0:ipratio=1:mbtree=0" : "");
     set(opts, "x264-params", buf);
-    if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER)
-      seti(opts, "qp", 26);
-    else if (br <= 0)
+    if (qmode) {
+      /* CRF with a flat curve: the CRF is the frame QP, and reconfigure applies a new one per frame */
+      seti(opts, "crf", quantizer >= 0 ? quantizer : 26);
+      ctx->bit_rate = 0;
+    } else if (br <= 0) {
       set(opts, "crf", "23");
-    if (!strcmp(cfg->content_hint, "text") || !strcmp(cfg->content_hint, "detail")) set(opts, "tune", "stillimage");
+    }
   } else if (strcmp(name, "libx265") == 0) {
     const char *profile = ci->profile == 2 ? "main10" : ci->profile == 3 ? "mainstillpicture" : "main";
     char params[256];
@@ -238,10 +251,12 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
              cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0 ? ":strict-cbr=1" : "",
              cfg->realtime ? ":frame-threads=1" : "");
     set(opts, "x265-params", params);
-    if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER)
-      seti(opts, "qp", 26);
-    else if (br <= 0)
+    if (qmode) {
+      seti(opts, "qp", quantizer >= 0 ? quantizer : 26);
+      ctx->bit_rate = 0;
+    } else if (br <= 0) {
       set(opts, "crf", "28");
+    }
   } else if (strcmp(name, "libvpx") == 0 || strcmp(name, "libvpx-vp9") == 0) {
     int vp9 = name[6] == '-';
     set(opts, "deadline", cfg->realtime ? "realtime" : "good");
@@ -257,18 +272,24 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
       seti(opts, "frame-parallel", 0);
     }
     if (ctx->thread_count == 0) ctx->thread_count = av_cpu_count();
-    if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER) {
+    if (qmode) {
+      /* Q mode aiming at the worst quality: the per-frame qmax (re-read by the wrapper) is the quantizer */
       ctx->qmin = 0;
-      ctx->qmax = 63;
-      set(opts, "end-usage", "q"); /* the per-frame quantizer is applied through qmin = qmax */
-      seti(opts, "crf", 32);
+      ctx->qmax = quantizer >= 0 ? quantizer : 32;
+      set(opts, "end-usage", "q");
+      seti(opts, "crf", 63);
       ctx->bit_rate = 0;
-    } else if (cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0) {
+    } else if ((cfg->bitrate_mode == WC_BITRATE_CONSTANT || cfg->temporal_layers > 1) && br > 0) {
+      /* temporal layering behaves only under CBR in libvpx */
       set(opts, "end-usage", "cbr");
       ctx->rc_buffer_size = (int)(br * 2 > INT32_MAX ? INT32_MAX : br * 2);
       ctx->rc_initial_buffer_occupancy = ctx->rc_buffer_size / 2;
+      ctx->qmin = 2;
+      ctx->qmax = 56; /* as WebRTC does: never starve a frame to a useless quantizer */
     } else if (br > 0) {
       set(opts, "end-usage", "vbr");
+      ctx->qmin = 2;
+      ctx->qmax = 56;
     } else {
       seti(opts, "crf", 32);
       ctx->bit_rate = 0;
@@ -294,13 +315,16 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
      * quality: random access with 8-frame mini-GOPs and no extra lookahead (one chunk per
      * frame, in order, at most ~8 frames inside the encoder). */
     if (cfg->realtime)
-      snprintf(params, sizeof params, "pred-struct=1:lookahead=0:scd=0%s", br > 0 && cfg->bitrate_mode != WC_BITRATE_QUANTIZER ? ":rc=2" : "");
+      snprintf(params, sizeof params, "pred-struct=1:lookahead=0:scd=0%s", br > 0 && !qmode ? ":rc=2" : "");
     else
       snprintf(params, sizeof params, "hierarchical-levels=3:lookahead=0:scd=0%s",
-               br > 0 && cfg->bitrate_mode == WC_BITRATE_VARIABLE ? ":rc=1" : br > 0 && cfg->bitrate_mode == WC_BITRATE_CONSTANT ? ":rc=2" : "");
+               br > 0 && cfg->bitrate_mode == WC_BITRATE_VARIABLE ? ":rc=1"
+               : br > 0 && cfg->bitrate_mode == WC_BITRATE_CONSTANT ? ":rc=2" : ":enable-force-key-frames=1");
+    ctx->rc_max_rate = 0; /* SVT-AV1 refuses maxrate == bitrate; rc=2 is its CBR */
+    ctx->rc_min_rate = 0;
     set(opts, "svtav1-params", params);
-    if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER) {
-      seti(opts, "qp", 32);
+    if (qmode) {
+      seti(opts, "qp", quantizer >= 0 ? quantizer : 32);
       ctx->bit_rate = 0;
     } else if (br <= 0) {
       seti(opts, "crf", 35);
@@ -309,15 +333,18 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     if (ci->level < 24) ctx->level = (2 + ci->level / 4) * 10 + ci->level % 4;
   } else if (strcmp(name, "libaom-av1") == 0) {
     set(opts, "usage", cfg->realtime ? "realtime" : "good");
-    seti(opts, "cpu-used", cfg->realtime ? 9 : 6);
-    seti(opts, "lag-in-frames", cfg->realtime ? 0 : 8);
+    seti(opts, "cpu-used", cfg->realtime ? 8 : 6);
+    /* no lag: with a lookahead, a forced key frame came out as two key frames in a row */
+    seti(opts, "lag-in-frames", 0);
     seti(opts, "auto-alt-ref", 0);
     seti(opts, "row-mt", 1);
     ctx->profile = ci->profile;
     if (ctx->thread_count == 0) ctx->thread_count = av_cpu_count();
-    if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER) {
+    if (qmode) {
+      int q = quantizer >= 0 ? quantizer : 32;
       set(opts, "end-usage", "q");
-      seti(opts, "crf", 32);
+      seti(opts, "crf", q);
+      ctx->qmin = ctx->qmax = q;
       ctx->bit_rate = 0;
     } else if (cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0) {
       set(opts, "end-usage", "cbr");
@@ -334,19 +361,25 @@ void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc
   const char *name = ch->codec->name;
   if (key) f->pict_type = AV_PICTURE_TYPE_I;
   if (quantizer < 0 || cfg->bitrate_mode != WC_BITRATE_QUANTIZER) return;
-  if (strcmp(name, "libx264") == 0 || strcmp(name, "libx265") == 0) {
-    /* constant-QP mode: the wrappers re-read their "qp" option each frame and reconfigure */
-    av_opt_set_int(ctx->priv_data, "qp", quantizer, 0);
-    f->quality = quantizer * FF_QP2LAMBDA;
-  } else if (strcmp(name, "libvpx") == 0 || strcmp(name, "libvpx-vp9") == 0 || strcmp(name, "libaom-av1") == 0) {
-    /* the quantizer bounds, re-applied by the wrapper's per-frame configuration update */
-    ctx->qmin = quantizer;
+  if (strcmp(name, "libx264") == 0) {
+    /* reconfigure_encoder() applies a changed CRF to this frame (zerolatency, flat curve: CRF == QP) */
+    av_opt_set_double(ctx->priv_data, "crf", quantizer, 0);
+  } else if (strcmp(name, "libvpx") == 0 || strcmp(name, "libvpx-vp9") == 0) {
+    /* re-read by the wrapper for every frame */
     ctx->qmax = quantizer;
-    av_opt_set_int(ctx->priv_data, "crf", quantizer, 0);
-  } else if (strcmp(name, "libsvtav1") == 0) {
-    av_opt_set_int(ctx->priv_data, "qp", quantizer, 0);
-    f->quality = quantizer * FF_QP2LAMBDA;
   }
+  /* x265, libaom, SVT-AV1: a changed quantizer reopens the encoder (wc_enc_needs_reopen) */
+}
+
+int wc_enc_needs_reopen(const wc_enc_choice *ch, const wc_enc_config *cfg, int open_quantizer, int quantizer, int key) {
+  const char *name = ch->codec->name;
+  if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER && quantizer >= 0 && quantizer != open_quantizer &&
+      (!strcmp(name, "libx265") || !strcmp(name, "libaom-av1") || !strcmp(name, "libsvtav1")))
+    return 1;
+  /* SVT-AV1 forces key frames only in random-access CRF/CQP mode */
+  if (key && !strcmp(name, "libsvtav1") && (cfg->realtime || (cfg->bitrate > 0 && cfg->bitrate_mode != WC_BITRATE_QUANTIZER)))
+    return 1;
+  return 0;
 }
 
 int wc_enc_can_resume(const AVCodecContext *ctx) {
@@ -378,7 +411,7 @@ int wc_enc_probe(const wc_enc_config *cfg, char *why, size_t whylen) {
   ctx->color_trc = AVCOL_TRC_BT709;
   ctx->colorspace = AVCOL_SPC_BT709;
   ctx->color_range = AVCOL_RANGE_MPEG;
-  ret = wc_enc_setup(ctx, &ch, cfg, &opts, why, whylen);
+  ret = wc_enc_setup(ctx, &ch, cfg, -1, &opts, why, whylen);
   if (ret == 0) {
     ctx->thread_count = 1;
     ret = avcodec_open2(ctx, ch.codec, &opts);

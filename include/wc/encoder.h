@@ -44,18 +44,29 @@ typedef struct wc_enc_choice {
  */
 int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, char *why, size_t whylen);
 
-/* Sets the context and options for cfg before avcodec_open2. 0 or -1 with a reason. */
-int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, AVDictionary **opts,
-                 char *why, size_t whylen);
+/*
+ * Sets the context and options for cfg before avcodec_open2. quantizer is the
+ * stream's quantizer in "quantizer" mode (-1: a default). 0 or -1 with a reason.
+ */
+int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, int quantizer,
+                 AVDictionary **opts, char *why, size_t whylen);
 
 /* Per frame, before avcodec_send_frame: key frame request and quantizer (-1: none). */
 void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, AVFrame *f, int key,
                           int quantizer);
 
+/*
+ * Whether this encoder needs to be reopened (after draining) to honour a request
+ * it cannot apply to a running encoder: a new per-frame quantizer (x265, AV1) or a
+ * key frame (SVT-AV1 outside random-access CRF/CQP).
+ */
+int wc_enc_needs_reopen(const wc_enc_choice *ch, const wc_enc_config *cfg, int open_quantizer, int quantizer, int key);
+
 /* Whether encoding can continue after a drain (AV_CODEC_CAP_ENCODER_FLUSH), else the encoder is reopened. */
 int wc_enc_can_resume(const AVCodecContext *ctx);
 
-/* The temporal layer of the n-th frame (0-based) for the layering pattern of cfg, or -1 when single-layer. */
+/* The temporal layer of the n-th frame of the layering pattern of cfg (n counts from the last key frame),
+ * or -1 when single-layer. */
 int wc_enc_temporal_layer(const wc_enc_config *cfg, int64_t n);
 
 /* Opens and closes an encoder for cfg: isConfigSupported. 0 when supported, else -1 with a reason. Any thread. */
