@@ -246,8 +246,14 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     set(opts, "preset", cfg->realtime ? "ultrafast" : "fast");
     if (cfg->realtime) set(opts, "tune", "zerolatency");
     set(opts, "forced-idr", "1");
-    snprintf(params, sizeof params, "log-level=error:bframes=0:rc-lookahead=%d:level-idc=%d.%d:high-tier=%d:repeat-headers=%d%s%s",
-             cfg->realtime ? 0 : 8, ci->level / 30, (ci->level % 30) / 3, ci->tier, cfg->annexb,
+    /* x265 refuses a level with constant QP ("no bitrate guarantee is possible"): no level then */
+    char level[64];
+    if (qmode)
+      snprintf(level, sizeof level, "high-tier=%d", ci->tier);
+    else
+      snprintf(level, sizeof level, "level-idc=%d.%d:high-tier=%d", ci->level / 30, (ci->level % 30) / 3, ci->tier);
+    snprintf(params, sizeof params, "log-level=error:bframes=0:rc-lookahead=%d:%s:repeat-headers=%d%s%s",
+             cfg->realtime ? 0 : 8, level, cfg->annexb,
              cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0 ? ":strict-cbr=1" : "",
              cfg->realtime ? ":frame-threads=1" : "");
     set(opts, "x265-params", params);
@@ -273,9 +279,10 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     }
     if (ctx->thread_count == 0) ctx->thread_count = av_cpu_count();
     if (qmode) {
-      /* Q mode aiming at the worst quality: the per-frame qmax (re-read by the wrapper) is the quantizer */
+      /* Q mode aiming at the worst quality: the per-frame qmax (re-read by the wrapper before each
+       * frame, wc_enc_frame_options) is the quantizer. cq-level must lie in [qmin, qmax] at open. */
       ctx->qmin = 0;
-      ctx->qmax = quantizer >= 0 ? quantizer : 32;
+      ctx->qmax = 63;
       set(opts, "end-usage", "q");
       seti(opts, "crf", 63);
       ctx->bit_rate = 0;
