@@ -53,9 +53,49 @@ async function decodeCase() {
   return { frames, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, firstFrameMs: firstFrame, loop: loopStats(h) };
 }
 
+// Raw I420 source frames (bench/run.js makes the file with ffmpeg's testsrc2 and hands the same file to ffmpeg).
+async function encodeCase() {
+  const fs = require('node:fs');
+  const { width: w, height: h, frames: n } = spec;
+  const raw = fs.readFileSync(spec.raw);
+  const size = (w * h * 3) / 2;
+  let chunks = 0;
+  let bytes = 0;
+  let firstFrame = 0;
+  let t0 = 0;
+  const encoder = new wc.VideoEncoder({
+    output(chunk) {
+      if (chunks++ === 0) firstFrame = performance.now() - t0;
+      bytes += chunk.byteLength;
+    },
+    error(e) { console.error(e); process.exit(1); },
+  });
+  encoder.configure(spec.config);
+  const h0 = monitorEventLoopDelay({ resolution: 1 });
+  const cpu0 = process.cpuUsage();
+  h0.enable();
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const frame = new wc.VideoFrame(raw.subarray(i * size, (i + 1) * size), {
+      format: 'I420', codedWidth: w, codedHeight: h, timestamp: Math.round((i * 1e6) / 30), duration: 33333,
+    });
+    encoder.encode(frame);
+    frame.close();
+    // a real producer waits when the encoder's queue is long (the spec's backpressure)
+    if (encoder.encodeQueueSize > 8) await new Promise((r) => encoder.addEventListener('dequeue', r, { once: true }));
+  }
+  await encoder.flush();
+  const wallMs = performance.now() - t0;
+  h0.disable();
+  const cpu = process.cpuUsage(cpu0);
+  encoder.close();
+  return { frames: chunks, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, firstFrameMs: firstFrame, loop: loopStats(h0), bytes };
+}
+
 (async () => {
   let r;
   if (spec.kind === 'decode') r = await decodeCase();
+  else if (spec.kind === 'encode') r = await encodeCase();
   else throw new Error(`unknown case kind ${spec.kind}`);
   r.maxRssKiB = process.resourceUsage().maxRSS;
   process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -25,8 +25,21 @@ const only = args.filter((a, i) => args[i - 1] === '--case');
 const jsonOnly = args.includes('--json-only');
 const fixtures = path.join(__dirname, '..', 'test', 'fixtures');
 
+// The raw source for encoder cases, made once per machine with ffmpeg's testsrc2.
+function ensureRaw(raw) {
+  const fs = require('node:fs');
+  const file = path.join(__dirname, '..', raw.raw);
+  if (fs.existsSync(file) && fs.statSync(file).size === raw.width * raw.height * 1.5 * raw.frames) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${raw.width}x${raw.height}:rate=30`,
+    '-frames:v', String(raw.frames), '-pix_fmt', 'yuv420p', '-f', 'rawvideo', file]);
+  if (r.status !== 0) throw new Error(`could not make ${file}: ${r.stderr}`);
+}
+
 function runLib(c) {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'child.js'), JSON.stringify(c.lib)], {
+  if (c.raw) ensureRaw(c.raw);
+  const lib = c.lib.raw ? { ...c.lib, raw: path.join(__dirname, '..', c.lib.raw) } : c.lib;
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'child.js'), JSON.stringify(lib)], {
     encoding: 'utf8', env: { ...process.env, ...(c.env || {}) }, maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`${c.name}: library run failed\n${r.stderr}`);
@@ -34,7 +47,9 @@ function runLib(c) {
 }
 
 function runFfmpeg(c) {
-  const argv = ['-hide_banner', '-nostdin', '-benchmark', ...c.ffmpeg.map((a) => (a === '$IN' ? path.join(fixtures, c.lib.file) : a))];
+  if (c.raw) ensureRaw(c.raw);
+  const argv = ['-hide_banner', '-nostdin', '-benchmark', ...c.ffmpeg.map((a) => (a === '$IN' ? path.join(fixtures, c.lib.file)
+    : a === '$RAW' ? path.join(__dirname, '..', c.raw.raw) : a))];
   const r = spawnSync('ffmpeg', argv, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${c.name}: ffmpeg failed\n${r.stderr}`);
   const m = /bench: utime=([\d.]+)s stime=([\d.]+)s rtime=([\d.]+)s/.exec(r.stderr);
