@@ -25,6 +25,12 @@ class CodecCore {
     this.handler = null;
     this.handlerInstalled = false;
     this.h = null; // native handle
+    // Events delivered by the native side wait here and are handled one at a time with a
+    // microtask checkpoint in between, as if each were its own task: a promise resolved by
+    // one event (a flush) has its reactions run before the next output is delivered.
+    this.pending = [];
+    this.draining = false;
+    this.epoch = 0; // bumped by reset/close: pending events of an older epoch are dropped
   }
 
   // "Schedule Dequeue Event": at most one pending; fired from a task.
@@ -69,6 +75,7 @@ class CodecCore {
       throw new DOMException(`${this.name}.reset: the codec is closed`, 'InvalidStateError');
     }
     this.state = 'unconfigured';
+    this.epoch++;
     if (native) binding.codecReset(this.h);
     if (this.queueSize > 0) {
       this.queueSize = 0;
@@ -96,19 +103,49 @@ class CodecCore {
     }
   }
 
-  // A native event; onOutput turns an OUTPUT argument into the callback's arguments.
-  event(type, arg, onOutput) {
+  // A native event. onOutput turns an OUTPUT argument into the callback's arguments (at once:
+  // it reads the scratch array); dispose releases those arguments if the event is dropped.
+  event(type, arg, onOutput, dispose) {
+    let item;
+    if (type === EVENT.OUTPUT) {
+      try {
+        item = { type, args: onOutput(arg), dispose };
+      } catch (e) {
+        reportException(e);
+        return;
+      }
+    } else {
+      item = { type, arg };
+    }
+    item.epoch = this.epoch;
+    this.pending.push(item);
+    if (!this.draining) this.drain();
+  }
+
+  async drain() {
+    this.draining = true;
+    try {
+      while (this.pending.length) {
+        const item = this.pending.shift();
+        if (item.epoch !== this.epoch) {
+          if (item.dispose) item.dispose(item.args);
+          continue;
+        }
+        this.handle(item);
+        // a microtask checkpoint before the next event (see the constructor)
+        if (this.pending.length) await null;
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  handle(item) {
+    const { type, arg } = item;
     switch (type) {
       case EVENT.OUTPUT: {
-        let args;
         try {
-          args = onOutput(arg);
-        } catch (e) {
-          reportException(e);
-          return;
-        }
-        try {
-          this.output.apply(undefined, args);
+          this.output.apply(undefined, item.args);
         } catch (e) {
           reportException(e);
         }

@@ -184,7 +184,7 @@ class VideoDecoder extends EventTarget {
   }
 
   [kEvent](type, arg) {
-    this.#core.event(type, arg, (h) => [this.#makeFrame(h)]);
+    this.#core.event(type, arg, (h) => [this.#makeFrame(h)], (args) => args[0].close());
   }
 
   // "Output VideoFrames" for one decoded frame; the facts are in the scratch array.

@@ -268,7 +268,7 @@ class VideoEncoder extends EventTarget {
   }
 
   [kEvent](type, arg) {
-    this.#core.event(type, arg, (out) => this.#makeChunk(out));
+    this.#core.event(type, arg, (out) => this.#makeChunk(out), () => {});
   }
 
   // "Output EncodedVideoChunks" for one output: [chunk, metadata].

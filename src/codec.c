@@ -235,8 +235,10 @@ static void wrapper_finalize(napi_env env, void *data, void *hint) {
   codec_unref(c);
 }
 
-napi_value wc_codec_create(napi_env env, napi_value owner, const wc_codec_class *cls, void *impl, int nice) {
+napi_value wc_codec_create(napi_env env, napi_value owner, const wc_codec_class *cls, void *impl, int nice,
+                           wc_codec **out) {
   wc_codec *c = calloc(1, sizeof(*c));
+  if (out) *out = NULL;
   napi_value h, name;
   napi_status s;
   int err;
@@ -294,6 +296,7 @@ napi_value wc_codec_create(napi_env env, napi_value owner, const wc_codec_class 
     napi_throw_error(env, NULL, "webcodecs-native: could not start the codec thread");
     return NULL;
   }
+  if (out) *out = c;
   return h;
 }
 

@@ -441,8 +441,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
     return NULL;
   }
-  if (!(h = wc_codec_create(env, argv[0], &dec_class, d, nice))) return NULL;
-  c = wc_codec_from(env, h);
+  if (!(h = wc_codec_create(env, argv[0], &dec_class, d, nice, &c))) return NULL;
   d->stats = c->stats;
   return h;
 }

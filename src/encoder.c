@@ -698,8 +698,9 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
   }
   e->src_fmt = -1;
   e->last_pts = INT64_MIN;
-  if (!(h = wc_codec_create(env, argv[0], &enc_class, e, nice))) return NULL;
-  e->stats = wc_codec_from(env, h)->stats;
+  wc_codec *c;
+  if (!(h = wc_codec_create(env, argv[0], &enc_class, e, nice, &c))) return NULL;
+  e->stats = c->stats;
   return h;
 }
 

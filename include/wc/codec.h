@@ -59,8 +59,13 @@ struct wc_codec {
 #define WC_JS_FLUSHED 3
 #define WC_JS_ERROR 4
 
-/* Creates the handle for owner. impl belongs to the codec from here on (also on failure). */
-napi_value wc_codec_create(napi_env env, napi_value owner, const wc_codec_class *cls, void *impl, int nice);
+/*
+ * Creates the handle for owner. impl belongs to the codec from here on (also on
+ * failure). *out (may be NULL) gets the codec. NULL with an exception pending on
+ * failure, e.g. when the environment is shutting down.
+ */
+napi_value wc_codec_create(napi_env env, napi_value owner, const wc_codec_class *cls, void *impl, int nice,
+                           wc_codec **out);
 /* Unwraps a handle; NULL with a TypeError pending. */
 wc_codec *wc_codec_from(napi_env env, napi_value h);
 /*

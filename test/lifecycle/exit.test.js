@@ -6,17 +6,16 @@
 // process (children/*.js) under a time limit; a child that outlives it is a hang.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { runChild, result, assertExited, describe } = require('./harness');
+const { runChild, result, assertExited, describe, heldBackAllowance } = require('./harness');
 
 // Hang check for idle codecs, not a performance assertion: the child needs
 // about 0.2 s; a codec that keeps the event loop alive never exits at all.
 const IDLE_LIMIT_MS = 10000;
 
-// Without flush() an H.264 decoder holds back up to (frame threads - 1) +
-// (reorder delay) pictures; libavcodec uses at most 16 frame threads.
-const MAX_HELD_BACK = 20;
+// Frames a decoder may hold back when it is never flushed (see harness.js).
+const MAX_HELD_BACK = heldBackAllowance();
 
-for (const mode of ['configured', 'flushed', 'mixed']) {
+for (const mode of ['configured', 'flushed', 'mixed', 'closed-busy']) {
   test(`idle unclosed decoder(s) [${mode}]: node exits by itself with code 0`, async () => {
     const r = await runChild('idle.js', [mode], { timeout: IDLE_LIMIT_MS });
     assertExited(r, 0);
@@ -32,6 +31,10 @@ for (const mode of ['configured', 'flushed', 'mixed']) {
       assert.equal(res.frames, 150);
       assert.equal(res.vp8Frames, 150);
       assert.equal(res.dequeuesSeen, true, 'the ondequeue handler ran');
+    }
+    if (mode === 'closed-busy') {
+      assert.deepEqual(res.states, ['closed', 'closed', 'closed']);
+      assert.equal(res.afterClose, 0, `outputs delivered after close()\n${describe(r)}`);
     }
   });
 }

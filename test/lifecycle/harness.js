@@ -59,4 +59,13 @@ function assertExited(r, code = 0) {
   assert.equal(r.code, code, `exit code\n${describe(r)}`);
 }
 
-module.exports = { runChild, describe, result, assertExited, CHILDREN };
+// How many frames a decoder may still hold when it is never flushed: up to
+// (frame threads - 1) + the stream's reorder delay. libavcodec starts at most 16
+// frame threads on its own; WEBCODECS_NATIVE_THREADS (passed on to the children)
+// may ask for more.
+function heldBackAllowance() {
+  const threads = Number(process.env.WEBCODECS_NATIVE_THREADS) || 0;
+  return Math.max(16, threads) + 4;
+}
+
+module.exports = { runChild, describe, result, assertExited, heldBackAllowance, CHILDREN };

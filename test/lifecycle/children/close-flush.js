@@ -1,7 +1,8 @@
 'use strict';
 // Scenario: close() while a flush() is pending.
 //   sync       close() right after flush(), same task
-//   timer      close() 5 ms after flush(), while the worker decodes
+//   timer      close() 5 ms after the first output, while the worker decodes
+//              and outputs stream in
 //   in-output  close() from inside the output callback at the 10th frame
 //              (other events of the same delivery batch must not reach JS)
 // The 1080p clip (300 chunks) keeps the worker busy far longer than that.
@@ -15,6 +16,8 @@ async function main() {
   const track = await loadTrack('testsrc2-1920x1080-h264.h264');
   let closed = false;
   let frames = 0;
+  let firstOutput;
+  const gotFirstOutput = new Promise((r) => { firstOutput = r; });
   let afterClose = 0;
   const errors = [];
   const d = new wc.VideoDecoder({
@@ -22,6 +25,7 @@ async function main() {
       f.close();
       if (closed) { afterClose++; return; }
       frames++;
+      firstOutput();
       if (mode === 'in-output' && frames === 10) {
         d.close();
         closed = true;
@@ -41,6 +45,7 @@ async function main() {
     d.close();
     closed = true;
   } else if (mode === 'timer') {
+    await gotFirstOutput;
     await sleep(5);
     d.close();
     closed = true;

@@ -5,10 +5,12 @@
 //   mixed       several decoders in every idle state at once (unconfigured,
 //               configured, flushed, reset mid-stream, reconfigured, with an
 //               ondequeue handler, one output frame left unclosed)
+//   closed-busy three decoders busy with the 1080p clip, closed 30-50 ms in (the
+//               worker may still be in a frame); no output may follow close()
 // Prints RESULT from process.on('exit'); never calls process.exit().
 const { wc, loadTrack, configOf, chunkOf, emit, modeOrSkip } = require('./common');
 
-const mode = modeOrSkip(['configured', 'flushed', 'mixed']);
+const mode = modeOrSkip(['configured', 'flushed', 'mixed', 'closed-busy']);
 
 async function decodeAll(track, { keepLast = false } = {}) {
   const out = { frames: 0, errors: 0, kept: null };
@@ -45,6 +47,29 @@ async function main() {
     const { d, out } = await decodeAll(track);
     facts.state = d.state;
     facts.frames = out.frames;
+  } else if (mode === 'closed-busy') {
+    const big = await loadTrack('testsrc2-1920x1080-h264.h264');
+    facts.afterClose = 0;
+    facts.frames = 0;
+    facts.states = [];
+    for (let k = 0; k < 3; k++) {
+      let closed = false;
+      const d = new wc.VideoDecoder({
+        output(f) {
+          facts.frames++;
+          if (closed) facts.afterClose++;
+          f.close();
+        },
+        error: onError,
+      });
+      d.configure(configOf(big));
+      for (const c of big.chunks) d.decode(chunkOf(c));
+      setTimeout(() => {
+        d.close();
+        closed = true;
+        facts.states.push(d.state);
+      }, 30 + k * 10);
+    }
   } else {
     // unconfigured
     const a = new wc.VideoDecoder({ output: (f) => f.close(), error: onError });

@@ -7,17 +7,22 @@
 //              clip and must get every frame.
 //   terminate-early  the same with 20 Workers terminated 0-50 ms after their
 //              creation (loading the addon, constructing a decoder, decoding).
+//   terminate-churn  10 Workers, one at a time, that construct, configure and
+//              close decoders in a loop, terminated 5-25 ms after they start.
 //   natural    Workers that end by themselves without closing their decoder:
-//              one flushed, one busy and unflushed, one idle; and one whose
-//              output() throws (the Worker fails with that error, this thread
-//              lives on). Then this thread decodes the 720p clip.
+//              one flushed, one busy and unflushed, one idle, one with 50 idle
+//              decoders; one whose output() throws (the Worker fails with that
+//              error, this thread lives on); one that calls process.exit(5)
+//              from output() mid-decode. Then this thread decodes the 720p clip.
+//   main-exit  6 Workers decode the 720p clip; 20 ms after all of them have
+//              started decoding, this thread calls process.exit(4).
 // The OS thread count of the process is reported before, at the peak and after.
 const { Worker } = require('node:worker_threads');
 const path = require('node:path');
 const fs = require('node:fs');
 const { wc, loadTrack, configOf, chunkOf, emit, modeOrSkip, sleep, threadCount } = require('./common');
 
-const mode = modeOrSkip(['terminate', 'terminate-early', 'natural']);
+const mode = modeOrSkip(['terminate', 'terminate-early', 'terminate-churn', 'natural', 'main-exit']);
 const WORKER = path.join(__dirname, 'worker-decode.js');
 
 function plainTrack(t) {
@@ -53,7 +58,6 @@ async function terminateMode() {
   await fs.promises.readFile(__filename); // start libuv's thread pool before counting threads
   const threadsBefore = threadCount();
   const recs = [];
-  const terminations = [];
   let threadsPeak = threadsBefore;
   for (let i = 0; i < 20; i++) {
     const rec = startWorker('busy', i % 2 ? t1080 : t720);
@@ -67,7 +71,6 @@ async function terminateMode() {
         rec.why = why;
         threadsPeak = Math.max(threadsPeak, threadCount());
         const p = rec.worker.terminate();
-        terminations.push(p);
         p.then((code) => { rec.terminateResolved = true; rec.terminateCode = code; resolve(); },
           (e) => { rec.terminateRejected = String(e); resolve(); });
       };
@@ -126,6 +129,46 @@ async function terminateEarlyMode() {
   });
 }
 
+// 10 Workers, one after the other, each constructing/configuring/closing
+// decoders in a loop ('churn'), terminated 5-25 ms after it started: the
+// termination lands inside the library's natives.
+async function terminateChurnMode() {
+  const t320 = plainTrack(await loadTrack('testsrc2-320x240-vp8.ivf'));
+  await fs.promises.readFile(__filename);
+  const threadsBefore = threadCount();
+  const workers = [];
+  for (let i = 0; i < 10; i++) {
+    const rec = startWorker('churn', { ...t320, chunks: t320.chunks.slice(0, 1) });
+    await new Promise((r) => rec.worker.once('message', r));
+    await sleep(5 + Math.floor(Math.random() * 21));
+    const code = await rec.worker.terminate().then((c) => c, (e) => `rejected: ${e}`);
+    await rec.exit;
+    workers.push({ index: i, terminateCode: code, exitCode: rec.exitCode, errors: rec.errors });
+    process.stdout.write(`TERMINATED ${i}\n`);
+  }
+  await sleep(50);
+  const threadsAfter = threadCount();
+  const main = await decodeInMain(plainTrack(await loadTrack('testsrc2-1280x720-h264.mp4')));
+  emit({ mode, workers, threadsBefore, threadsAfter, main });
+}
+
+async function mainExitMode() {
+  const t720 = plainTrack(await loadTrack('testsrc2-1280x720-h264.mp4'));
+  let started = 0;
+  process.on('exit', (code) => emit({ mode, started, code }));
+  for (let i = 0; i < 6; i++) {
+    const rec = startWorker('busy', t720);
+    rec.worker.on('message', (m) => {
+      if (m.type === 'started' && ++started === 6) {
+        setTimeout(() => {
+          process.stdout.write('EXITING\n');
+          process.exit(4);
+        }, 20);
+      }
+    });
+  }
+}
+
 async function naturalMode() {
   const [t720, t320] = (await Promise.all([loadTrack('testsrc2-1280x720-h264.mp4'), loadTrack('testsrc2-320x240-h264.mp4')])).map(plainTrack);
   await fs.promises.readFile(__filename);
@@ -134,7 +177,9 @@ async function naturalMode() {
     startWorker('flushed', t720),
     startWorker('unflushed', t320),
     startWorker('idle', t320),
+    startWorker('many-idle', t320),
     startWorker('throw', t320),
+    startWorker('exit-in-output', t720),
   ];
   let timer;
   const allExited = Promise.all(recs.map((r) => r.exit));
@@ -150,7 +195,7 @@ async function naturalMode() {
       decoderErrors: r.messages.filter((m) => m.type === 'error').map((m) => m.error),
       flushedFrames: flushed ? flushed.frames : null,
       lastOutput: outputs.length ? outputs[outputs.length - 1] : 0,
-      chunks: r.mode === 'flushed' ? t720.chunks.length : t320.chunks.length,
+      chunks: r.mode === 'flushed' || r.mode === 'exit-in-output' ? t720.chunks.length : t320.chunks.length,
     };
   });
   if (hung) for (const r of recs) if (!r.exited) r.worker.terminate();
@@ -158,5 +203,5 @@ async function naturalMode() {
   emit({ mode, hung, workers: out, threadsBefore, threadsAfter, main });
 }
 
-const MODES = { terminate: terminateMode, 'terminate-early': terminateEarlyMode, natural: naturalMode };
+const MODES = { terminate: terminateMode, 'terminate-early': terminateEarlyMode, 'terminate-churn': terminateChurnMode, natural: naturalMode, 'main-exit': mainExitMode };
 if (mode) MODES[mode]().catch((e) => { console.error(e); process.exitCode = 99; });
