@@ -22,6 +22,7 @@
         "src/pixfmt.c",
         "src/colorspace.c",
         "src/decoder.c",
+        "src/decoder_engine.c",
         "src/encoder.c",
         "src/encoder_params.c",
         "src/bitstream.c",

@@ -135,71 +135,6 @@ static void dec_close_codec(wc_decoder *d) {
   d->dur_next = 0;
 }
 
-static const AVCodec *find_decoder(int kind) {
-  switch (kind) {
-    case WC_CODEC_H264: return avcodec_find_decoder(AV_CODEC_ID_H264);
-    case WC_CODEC_HEVC: return avcodec_find_decoder(AV_CODEC_ID_HEVC);
-    case WC_CODEC_VP8: return avcodec_find_decoder_by_name("vp8") ? avcodec_find_decoder_by_name("vp8")
-                                                                  : avcodec_find_decoder(AV_CODEC_ID_VP8);
-    case WC_CODEC_VP9: return avcodec_find_decoder_by_name("vp9") ? avcodec_find_decoder_by_name("vp9")
-                                                                  : avcodec_find_decoder(AV_CODEC_ID_VP9);
-    case WC_CODEC_AV1: {
-      /* FFmpeg's own "av1" decoder needs a hardware accelerator before 6.x; prefer dav1d. */
-      const AVCodec *c = avcodec_find_decoder_by_name("libdav1d");
-      if (!c) c = avcodec_find_decoder_by_name("libaom-av1");
-      return c;
-    }
-    default: return NULL;
-  }
-}
-
-/* Opens a decoder for cfg. Returns 0 or a negative AVERROR; *out owns the context. Any thread. */
-int wc_decoder_open(const wc_decoder_params *p, AVCodecContext **out, char *why, size_t whylen) {
-  const AVCodec *codec;
-  AVCodecContext *ctx;
-  int ret;
-  *out = NULL;
-  if (wc_config_record_check(p->codec_kind, p->extradata, (size_t)p->extradata_size, why, whylen) < 0)
-    return AVERROR_INVALIDDATA;
-  if (!(codec = find_decoder(p->codec_kind))) {
-    snprintf(why, whylen, "no decoder for this codec in the FFmpeg build");
-    return AVERROR_DECODER_NOT_FOUND;
-  }
-  if (!(ctx = avcodec_alloc_context3(codec))) return AVERROR(ENOMEM);
-  ctx->pkt_timebase = (AVRational){1, 1000000};
-  ctx->apply_cropping = 0; /* cropping becomes the VideoFrame's visibleRect: no copy */
-  ctx->thread_count = p->threads;
-  if (p->low_delay) {
-    ctx->thread_type = FF_THREAD_SLICE;
-    ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
-    if (strcmp(codec->name, "libdav1d") == 0) av_opt_set_int(ctx->priv_data, "max_frame_delay", 1, 0);
-  } else {
-    ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
-  }
-  if (p->coded_width > 0 && p->coded_height > 0) {
-    ctx->width = ctx->coded_width = p->coded_width;
-    ctx->height = ctx->coded_height = p->coded_height;
-  }
-  if (p->extradata && p->extradata_size > 0) {
-    ctx->extradata = av_mallocz((size_t)p->extradata_size + AV_INPUT_BUFFER_PADDING_SIZE);
-    if (!ctx->extradata) {
-      avcodec_free_context(&ctx);
-      return AVERROR(ENOMEM);
-    }
-    memcpy(ctx->extradata, p->extradata, (size_t)p->extradata_size);
-    ctx->extradata_size = p->extradata_size;
-  }
-  if ((ret = avcodec_open2(ctx, codec, NULL)) < 0) {
-    char msg[128];
-    wc_averror_str(ret, msg, sizeof msg);
-    snprintf(why, whylen, "%s could not be opened: %s", codec->name, msg);
-    avcodec_free_context(&ctx);
-    return ret;
-  }
-  *out = ctx;
-  return 0;
-}
-
 static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   dec_config *cfg = cmd->payload;
   wc_decoder_params p;
@@ -226,39 +161,6 @@ static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   }
 }
 
-/* Converts a frame whose format has no VideoPixelFormat (4:4:0, gbrp, gray, ...). */
-static AVFrame *convert_frame(wc_decoder *d, AVFrame *in, int target, char *why, size_t whylen) {
-  const wc_pixfmt_desc *td = wc_pixfmt_get(target);
-  AVFrame *out;
-  int cw = in->width, ch = in->height;
-  if (!(out = wc_frame_alloc(target, cw, ch))) {
-    snprintf(why, whylen, "out of memory");
-    return NULL;
-  }
-  d->sws = sws_getCachedContext(d->sws, cw, ch, in->format, cw, ch, td->av != -1 ? td->av : td->av_opaque,
-                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, NULL, NULL, NULL);
-  if (!d->sws) {
-    av_frame_free(&out);
-    snprintf(why, whylen, "swscale cannot convert %s", av_get_pix_fmt_name(in->format));
-    return NULL;
-  }
-  if (sws_scale(d->sws, (const uint8_t *const *)in->data, in->linesize, 0, ch, out->data, out->linesize) < 0) {
-    av_frame_free(&out);
-    snprintf(why, whylen, "conversion from %s failed", av_get_pix_fmt_name(in->format));
-    return NULL;
-  }
-  av_frame_copy_props(out, in);
-  out->crop_left = in->crop_left;
-  out->crop_right = in->crop_right;
-  out->crop_top = in->crop_top;
-  out->crop_bottom = in->crop_bottom;
-  if (in->colorspace == AVCOL_SPC_RGB) {
-    /* gbrp planes converted to YUV: the frame now carries the matrix swscale used */
-    out->colorspace = AVCOL_SPC_BT709;
-  }
-  return out;
-}
-
 /* Receives every frame available now; posts them. 0, AVERROR_EOF after draining, or an error (posted). */
 static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch) {
   for (;;) {
@@ -276,7 +178,7 @@ static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch) {
     if (fmt < 0) {
       char why[128];
       int target = wc_pixfmt_convert_target(f->format);
-      AVFrame *c = convert_frame(d, f, target, why, sizeof why);
+      AVFrame *c = wc_decoder_convert_frame(&d->sws, f, target, why, sizeof why);
       av_frame_free(&f);
       if (!c) {
         post_error(w, epoch, wc_error_new("EncodingError", "VideoDecoder: output frame: %s", why));

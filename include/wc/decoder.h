@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 struct AVCodecContext;
+struct AVFrame;
+struct SwsContext;
 
 typedef struct wc_decoder_params {
   int codec_kind; /* enum wc_codec_kind */
@@ -21,5 +23,13 @@ typedef struct wc_decoder_params {
 
 /* 0 and *out set, or a negative AVERROR with a reason in why. Any thread. */
 int wc_decoder_open(const wc_decoder_params *p, struct AVCodecContext **out, char *why, size_t whylen);
+
+/*
+ * Converts a frame whose format has no VideoPixelFormat into format `target`
+ * (enum wc_pixfmt), keeping timing, colour and cropping. *sws is a cached
+ * context the caller owns (sws_freeContext). NULL with a reason on failure.
+ */
+struct AVFrame *wc_decoder_convert_frame(struct SwsContext **sws, const struct AVFrame *in, int target, char *why,
+                                         size_t whylen);
 
 #endif
