@@ -24,6 +24,7 @@
         "src/decoder.c",
         "src/decoder_engine.c",
         "src/encoder.c",
+        "src/encoder_js.c",
         "src/encoder_params.c",
         "src/bitstream.c",
         "src/support.c",
