@@ -132,8 +132,9 @@ class CodecCore {
           continue;
         }
         this.handle(item);
-        // a microtask checkpoint before the next event (see the constructor)
-        if (this.pending.length) await null;
+        // A microtask checkpoint before the next event (see the constructor). Always: the native
+        // side may deliver the next event synchronously right after this call returns.
+        await null;
       }
     } finally {
       this.draining = false;

@@ -3,7 +3,8 @@
 // files are present (pkg-config: libavcodec, libavutil, libswscale, FFmpeg >= 5.1).
 //
 //   node scripts/build.js              release build into build/Release
-//   node scripts/build.js --sanitize   ASan+UBSan build, copied to build-asan/
+//   node scripts/build.js --sanitize   ASan+UBSan build in build-asan/ (build/ is left alone)
+//   node scripts/build.js --clean      rebuild from scratch
 //   WC_WERROR=1 node scripts/build.js  warnings are errors (CI)
 'use strict';
 const { spawnSync } = require('node:child_process');
@@ -66,8 +67,8 @@ function nodedirArgs() {
   return [];
 }
 
-function run(cmd, args, env) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+function run(cmd, args, env, cwd = root) {
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
   if (r.error) fail(`could not run ${cmd}: ${r.error.message}`);
   if (r.status !== 0) process.exit(r.status || 1);
 }
@@ -75,21 +76,27 @@ function run(cmd, args, env) {
 checkFfmpeg();
 const sanitize = process.argv.includes('--sanitize');
 const env = { ...process.env };
-if (sanitize) env.WC_SANITIZE = '1';
+// The sanitizer build lives in its own tree (build-asan/) so that build/Release stays the normal addon.
+let dir = root;
+if (sanitize) {
+  env.WC_SANITIZE = '1';
+  dir = path.join(root, 'build-asan', 'tree');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of ['binding.gyp', 'package.json']) fs.copyFileSync(path.join(root, f), path.join(dir, f));
+  for (const d of ['src', 'include']) {
+    fs.rmSync(path.join(dir, d), { recursive: true, force: true });
+    fs.cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
+  }
+}
 const [cmd, ...pre] = nodeGyp();
 const jobs = `--jobs=${Math.max(1, require('node:os').availableParallelism?.() ?? require('node:os').cpus().length)}`;
-// Incremental when a configured build exists for the same flavour, else a clean rebuild.
-const stamp = path.join(root, 'build', 'wc-flavour');
-const flavour = sanitize ? 'sanitize' : 'release';
-const makefile = path.join(root, 'build', 'Makefile');
+// Incremental when a configured build exists, else a clean rebuild.
+const makefile = path.join(dir, 'build', 'Makefile');
 const incremental = !process.argv.includes('--clean') && fs.existsSync(makefile) &&
-  fs.statSync(makefile).mtimeMs >= fs.statSync(path.join(root, 'binding.gyp')).mtimeMs &&
-  fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === flavour;
-if (incremental) run(cmd, [...pre, 'build', jobs], env);
-else run(cmd, [...pre, 'rebuild', jobs, ...nodedirArgs()], env);
-fs.writeFileSync(stamp, flavour);
+  fs.statSync(makefile).mtimeMs >= fs.statSync(path.join(dir, 'binding.gyp')).mtimeMs;
+if (incremental) run(cmd, [...pre, 'build', jobs], env, dir);
+else run(cmd, [...pre, 'rebuild', jobs, ...nodedirArgs()], env, dir);
 if (sanitize) {
-  fs.mkdirSync(path.join(root, 'build-asan'), { recursive: true });
-  fs.copyFileSync(path.join(root, 'build', 'Release', 'webcodecs_native.node'), path.join(root, 'build-asan', 'webcodecs_native.node'));
+  fs.copyFileSync(path.join(dir, 'build', 'Release', 'webcodecs_native.node'), path.join(root, 'build-asan', 'webcodecs_native.node'));
   process.stdout.write('webcodecs-native: sanitizer build in build-asan/webcodecs_native.node\n');
 }

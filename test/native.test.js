@@ -12,14 +12,20 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const out = path.join(__dirname, 'native', 'out');
 const cc = process.env.CC || 'cc';
-const avutilCflags = () => execFileSync('pkg-config', ['--cflags', 'libavutil'], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+const avutilCflags = () => execFileSync('pkg-config', ['--cflags', 'libavutil'], { encoding: 'utf8', env: withoutPreload(process.env) })
+  .trim().split(/\s+/).filter(Boolean);
+
+function withoutPreload(env) {
+  const { LD_PRELOAD, ASAN_OPTIONS, UBSAN_OPTIONS, LSAN_OPTIONS, ...rest } = env;
+  return rest;
+}
 
 function build(name, sources, flags, libs = []) {
   fs.mkdirSync(out, { recursive: true });
   const exe = path.join(out, name);
   const args = ['-std=c11', '-Wall', '-Wextra', '-Werror', '-g', '-O1', '-fno-omit-frame-pointer', `-I${path.join(root, 'include')}`,
     ...flags, ...sources.map((s) => path.join(root, s)), '-o', exe, ...libs];
-  const r = spawnSync(cc, args, { encoding: 'utf8' });
+  const r = spawnSync(cc, args, { encoding: 'utf8', env: withoutPreload(process.env) });
   assert.equal(r.status, 0, `${cc} ${args.join(' ')}\n${r.stderr}`);
   return exe;
 }
@@ -28,7 +34,8 @@ function run(exe) {
   const r = spawnSync(exe, [], {
     encoding: 'utf8',
     timeout: 120000,
-    env: { ...process.env, TSAN_OPTIONS: 'halt_on_error=1', ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
+    // own sanitizer runtimes: never the ones preloaded for a sanitized node (scripts/test-sanitized.js)
+    env: { ...withoutPreload(process.env), TSAN_OPTIONS: 'halt_on_error=1', ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
   });
   assert.equal(r.signal, null, `${exe} was killed by ${r.signal}\n${r.stderr}`);
   assert.equal(r.status, 0, `${exe} failed\n${r.stdout}\n${r.stderr}`);
