@@ -193,6 +193,9 @@ test('several flushes resolve in order', async () => {
   const p1 = d.flush().then(() => order.push([1, out.frames.length]));
   d.decode(chunk(t.chunks[30]));
   const p2 = d.flush().then(() => order.push([2, out.frames.length]));
+  // Hold the JS thread so that every event reaches it in one batch: each flush's promise reactions
+  // must still run before the next output is delivered, as if each were its own task.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
   await Promise.all([p1, p2]);
   assert.deepEqual(order, [[1, 1], [2, 2]]);
   closeAll(out);
