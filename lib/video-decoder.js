@@ -7,7 +7,7 @@ const { kEvent, kInternal, kData } = require('./symbols');
 const { CodecCore } = require('./codec-core');
 const { EncodedVideoChunk } = require('./encoded-video-chunk');
 const { VideoFrame, FORMATS, pickColorSpace, parseRotation } = require('./video-frame');
-const { convertInit: convertColorSpaceInit, PRIMARIES, TRANSFER, MATRIX } = require('./video-color-space');
+const { VideoColorSpace, convertInit: convertColorSpaceInit, PRIMARIES, TRANSFER, MATRIX } = require('./video-color-space');
 const { isKeyChunk } = require('./keyframe');
 const options = require('./options');
 
@@ -95,6 +95,8 @@ class VideoDecoder extends EventTarget {
   #description = null; // Uint8Array copy, for key-chunk inspection
   #keyRequired = true;
   #rotation = 0;
+  #colorKey = null; // the colour description #colorSpace was made for
+  #colorSpace = null;
 
   constructor(init) {
     super();
@@ -130,6 +132,7 @@ class VideoDecoder extends EventTarget {
     this.#config = cloneConfig(c);
     this.#description = c.description === undefined ? null : new Uint8Array(idl.bufferSource(c.description, 'description'));
     this.#rotation = parseRotation(c.rotation);
+    this.#colorKey = null;
     binding.decoderConfigure(core.h, nativeConfig(c, this.#description));
   }
 
@@ -206,18 +209,24 @@ class VideoDecoder extends EventTarget {
       else if (dw * ah > dh * aw) dh = Math.round((dw * ah) / aw);
     }
     if (this.#rotation === 90 || this.#rotation === 270) [dw, dh] = [dh, dw];
-    let colorSpace;
-    if (c.colorSpace !== undefined) {
-      colorSpace = c.colorSpace;
-    } else if (s[S.COLOR_KNOWN]) {
-      colorSpace = {
-        primaries: s[S.PRIMARIES] >= 0 ? PRIMARIES[s[S.PRIMARIES]] : null,
-        transfer: s[S.TRANSFER] >= 0 ? TRANSFER[s[S.TRANSFER]] : null,
-        matrix: s[S.MATRIX] >= 0 ? MATRIX[s[S.MATRIX]] : null,
-        fullRange: s[S.FULL_RANGE] < 0 ? null : s[S.FULL_RANGE] === 1,
-      };
-    }
     const format = FORMATS[s[S.FORMAT]];
+    // One (immutable) VideoColorSpace per distinct colour description, not one per frame.
+    const key = `${s[S.FORMAT]},${s[S.COLOR_KNOWN]},${s[S.PRIMARIES]},${s[S.TRANSFER]},${s[S.MATRIX]},${s[S.FULL_RANGE]}`;
+    if (key !== this.#colorKey) {
+      let colorSpace;
+      if (c.colorSpace !== undefined) {
+        colorSpace = c.colorSpace;
+      } else if (s[S.COLOR_KNOWN]) {
+        colorSpace = {
+          primaries: s[S.PRIMARIES] >= 0 ? PRIMARIES[s[S.PRIMARIES]] : null,
+          transfer: s[S.TRANSFER] >= 0 ? TRANSFER[s[S.TRANSFER]] : null,
+          matrix: s[S.MATRIX] >= 0 ? MATRIX[s[S.MATRIX]] : null,
+          fullRange: s[S.FULL_RANGE] < 0 ? null : s[S.FULL_RANGE] === 1,
+        };
+      }
+      this.#colorKey = key;
+      this.#colorSpace = new VideoColorSpace(pickColorSpace(colorSpace, format));
+    }
     return new VideoFrame(kInternal, {
       h,
       format,
@@ -228,7 +237,7 @@ class VideoDecoder extends EventTarget {
       displayHeight: dh,
       timestamp: s[S.TIMESTAMP],
       duration: s[S.DURATION] < 0 ? null : s[S.DURATION],
-      colorSpace: pickColorSpace(colorSpace, format),
+      colorSpace: this.#colorSpace,
       rotation: this.#rotation,
       flip: c.flip,
       metadata: {},

@@ -15,6 +15,7 @@
 #include <libavutil/log.h>
 
 #include "wc/binding.h"
+#include "wc/frame_copy.h"
 
 #if LIBAVCODEC_VERSION_INT < AV_VERSION_INT(59, 37, 100)
 #error "webcodecs-native needs FFmpeg 5.1 or newer (libavcodec >= 59.37.100)"
@@ -39,6 +40,7 @@ static void env_finalize(napi_env env, void *data, void *hint) {
   if (!e) return;
   if (e->dispatch) napi_delete_reference(env, e->dispatch);
   if (e->scratch_ref) napi_delete_reference(env, e->scratch_ref);
+  wc_sws_cache_unref(&e->sws_cache);
   free(e);
 }
 
@@ -79,6 +81,7 @@ NAPI_MODULE_INIT() {
   wc_env *e;
   wc_ffmpeg_global_init();
   e = calloc(1, sizeof(*e));
+  if (e) e->sws_cache = wc_sws_cache_new();
   if (!e) {
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
     return NULL;

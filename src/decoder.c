@@ -215,7 +215,7 @@ static void dec_decode(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   AVPacket *pkt = cmd->payload;
   int64_t t0 = now_ns();
   int ret;
-  wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
+  wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
   atomic_fetch_add_explicit(&d->stats->inputs, 1, memory_order_relaxed);
   if (!d->ctx) return; /* configure failed: the error is on its way */
   dur_put(d, pkt->pts, pkt->opaque ? pkt->duration : -1);

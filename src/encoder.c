@@ -426,20 +426,20 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   int ret;
   atomic_fetch_add_explicit(&e->stats->inputs, 1, memory_order_relaxed);
   if (!e->have_cfg) {
-    wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
+    wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
     return;
   }
   if (e->ctx && wc_enc_needs_reopen(&e->choice, &e->cfg, e->open_quantizer, in->quantizer, in->key)) {
     /* the running encoder cannot apply this frame's quantizer / key frame: drain it, start anew */
     if ((ret = avcodec_send_frame(e->ctx, NULL)) < 0 || ((ret = receive_all(e, w, cmd->epoch)) < 0 && ret != AVERROR_EOF)) {
-      wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
+      wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
       report(w, cmd->epoch, "avcodec_receive_packet(drain)", ret);
       return;
     }
     enc_close_codec(e);
   }
   if (!e->ctx && (ret = enc_open(e, in, why, sizeof why)) < 0) {
-    wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
+    wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
     post_error(w, cmd->epoch, wc_error_new(ret == AVERROR(ENOSYS) || ret == AVERROR(EINVAL) ? "NotSupportedError"
                                                                                           : "EncodingError",
                                            "VideoEncoder(\"%s\"): %s", e->cfg.codec, why));
@@ -452,7 +452,7 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
     wc_codec_release_later(in->codec, in->keep);
     in->keep = NULL;
   }
-  wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
+  wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
   if (!f) {
     post_error(w, cmd->epoch, wc_error_new("EncodingError", "VideoEncoder: %s", why));
     return;

@@ -322,6 +322,7 @@ static void convert_complete(napi_env env, napi_status status, void *data) {
   if (j->keep_ref) napi_delete_reference(env, j->keep_ref);
   napi_delete_async_work(env, j->work);
   av_frame_free(&j->frame);
+  wc_sws_cache_unref(&j->opts.cache);
   free(j);
 }
 
@@ -387,6 +388,7 @@ static napi_value js_convert(napi_env env, napi_callback_info info) {
   j->opts.src_matrix = wc_matrix_av(mi);
   j->opts.src_full_range = full;
   j->opts.threads = av_cpu_count();
+  j->opts.cache = wc_sws_cache_ref(wc_env_get(env)->sws_cache);
   j->dst = dst;
   j->dst_len = len;
   j->offset = offset;
@@ -402,6 +404,7 @@ static napi_value js_convert(napi_env env, napi_callback_info info) {
     if (j->dest_ref) napi_delete_reference(env, j->dest_ref);
     if (j->keep_ref) napi_delete_reference(env, j->keep_ref);
     av_frame_free(&j->frame);
+    wc_sws_cache_unref(&j->opts.cache);
     free(j);
     wc_throw_status(env, napi_generic_failure, "queue copyTo");
     return NULL;

@@ -11,7 +11,10 @@
 #include <libavutil/mem.h>
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wc/colorspace.h"
@@ -142,13 +145,126 @@ static void noop_free(void *opaque, uint8_t *data) {
   (void)data;
 }
 
+/* ---------------------------------------------------------------- scaler cache */
+
+#define CACHE_SLOTS 8
+
+typedef struct cache_key {
+  int src_fmt, dst_fmt, w, h, cs, src_range, threads;
+} cache_key;
+
+typedef struct cache_slot {
+  cache_key key;
+  struct SwsContext *sws;
+  uint8_t *tmp; /* the padded intermediate picture (see wc_convert_to_rgb) */
+  size_t tmp_size;
+  int busy;
+  uint64_t used;
+} cache_slot;
+
+struct wc_sws_cache {
+  atomic_int refs;
+  pthread_mutex_t mu;
+  cache_slot slots[CACHE_SLOTS];
+  uint64_t clock;
+};
+
+wc_sws_cache *wc_sws_cache_new(void) {
+  wc_sws_cache *c = calloc(1, sizeof(*c));
+  if (!c) return NULL;
+  if (pthread_mutex_init(&c->mu, NULL) != 0) {
+    free(c);
+    return NULL;
+  }
+  atomic_init(&c->refs, 1);
+  return c;
+}
+
+wc_sws_cache *wc_sws_cache_ref(wc_sws_cache *c) {
+  if (c) atomic_fetch_add(&c->refs, 1);
+  return c;
+}
+
+void wc_sws_cache_unref(wc_sws_cache **pc) {
+  wc_sws_cache *c = *pc;
+  *pc = NULL;
+  if (!c || atomic_fetch_sub(&c->refs, 1) != 1) return;
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    sws_freeContext(c->slots[i].sws);
+    av_free(c->slots[i].tmp);
+  }
+  pthread_mutex_destroy(&c->mu);
+  free(c);
+}
+
+/* A free context (and its intermediate buffer) for key, or NULL (then the caller makes one). Marks it busy. */
+static struct SwsContext *cache_take(wc_sws_cache *c, const cache_key *k, uint8_t **tmp, size_t *tmp_size) {
+  struct SwsContext *s = NULL;
+  pthread_mutex_lock(&c->mu);
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    cache_slot *e = &c->slots[i];
+    if (e->sws && !e->busy && memcmp(&e->key, k, sizeof *k) == 0) {
+      e->busy = 1;
+      e->used = ++c->clock;
+      s = e->sws;
+      *tmp = e->tmp;
+      *tmp_size = e->tmp_size;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&c->mu);
+  return s;
+}
+
+/* Gives a context back (or adopts a new one, evicting the least recently used idle slot). */
+static void cache_give(wc_sws_cache *c, const cache_key *k, struct SwsContext *s, uint8_t *tmp, size_t tmp_size) {
+  struct SwsContext *evicted = s;
+  uint8_t *evicted_tmp = tmp;
+  pthread_mutex_lock(&c->mu);
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    if (c->slots[i].sws == s) {
+      c->slots[i].busy = 0;
+      c->slots[i].tmp = tmp;
+      c->slots[i].tmp_size = tmp_size;
+      evicted = NULL;
+      evicted_tmp = NULL;
+      break;
+    }
+  }
+  if (evicted) {
+    cache_slot *victim = NULL;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+      cache_slot *e = &c->slots[i];
+      if (e->busy) continue;
+      if (!victim || !e->sws || (victim->sws && e->used < victim->used)) victim = e;
+      if (!e->sws) break;
+    }
+    if (victim) {
+      evicted = victim->sws;
+      evicted_tmp = victim->tmp;
+      victim->sws = s;
+      victim->tmp = tmp;
+      victim->tmp_size = tmp_size;
+      victim->key = *k;
+      victim->busy = 0;
+      victim->used = ++c->clock;
+    }
+  }
+  pthread_mutex_unlock(&c->mu);
+  sws_freeContext(evicted);
+  av_free(evicted_tmp);
+}
+
 int wc_convert_to_rgb(const AVFrame *f, int fmt, const wc_rect *r, const wc_convert_opts *o, uint8_t *dst,
                       size_t dst_len, uint64_t offset, uint64_t stride, char *err, size_t errlen) {
   const wc_pixfmt_desc *sd = wc_pixfmt_get(fmt), *dd = wc_pixfmt_get(o->dst_fmt);
   struct SwsContext *sws = NULL;
   AVFrame *src = NULL, *out = NULL;
-  int ret = -1, cs;
-  uint64_t need;
+  int ret = -1, cs, threads;
+  uint64_t need, tmp_stride;
+  uint8_t *tmp = NULL;
+  size_t tmp_size = 0;
+  cache_key key;
   if (!sd || !dd || !dd->rgb || !f) {
     snprintf(err, errlen, "copyTo: unsupported conversion");
     return -1;
@@ -176,13 +292,20 @@ int wc_convert_to_rgb(const AVFrame *f, int fmt, const wc_rect *r, const wc_conv
                                        ? sd->av
                                        : sd->av_opaque;
   src->crop_top = src->crop_bottom = src->crop_left = src->crop_right = 0;
-  out->buf[0] = av_buffer_create(dst + offset, (size_t)(need - offset), noop_free, NULL, 0);
-  if (!out->buf[0]) goto oom;
-  out->data[0] = dst + offset;
-  out->linesize[0] = (int)stride;
   out->width = (int)r->width;
   out->height = (int)r->height;
   out->format = dd->av;
+  /* swscale's slice threads write out of bounds on small pictures (FFmpeg 5.1, seen with valgrind on a
+   * 7x5 frame): thread only from 128 lines per thread. */
+  threads = o->threads > 1 ? (int)(r->height / 128) : 1;
+  if (threads > o->threads) threads = o->threads;
+  if (threads < 1) threads = 1;
+  cs = sd->rgb ? -1 : wc_sws_colorspace(o->src_matrix, f->height);
+  key = (cache_key){src->format, out->format, src->width, src->height, cs, o->src_full_range, threads};
+  /* swscale's SIMD writers run past the end of a row: convert into a padded intermediate
+   * picture (kept with the cached context), then copy exactly the rows asked for. */
+  tmp_stride = ((uint64_t)r->width * 4 + 63) / 64 * 64 + 64;
+  if (o->cache && (sws = cache_take(o->cache, &key, &tmp, &tmp_size))) goto convert;
   if (!(sws = sws_alloc_context())) goto oom;
   av_opt_set_int(sws, "srcw", src->width, 0);
   av_opt_set_int(sws, "srch", src->height, 0);
@@ -190,22 +313,35 @@ int wc_convert_to_rgb(const AVFrame *f, int fmt, const wc_rect *r, const wc_conv
   av_opt_set_int(sws, "dstw", out->width, 0);
   av_opt_set_int(sws, "dsth", out->height, 0);
   av_opt_set_int(sws, "dst_format", out->format, 0);
-  av_opt_set_int(sws, "sws_flags", SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, 0);
-  av_opt_set_int(sws, "threads", o->threads > 0 ? o->threads : 1, 0);
+  av_opt_set_int(sws, "sws_flags", SWS_BILINEAR | SWS_FULL_CHR_H_INT, 0);
+  av_opt_set_int(sws, "threads", threads, 0);
   if (sws_init_context(sws, NULL, NULL) < 0) {
     snprintf(err, errlen, "copyTo: swscale cannot convert %s to %s", sd->name, dd->name);
     goto end;
   }
-  if (!sd->rgb) {
-    cs = wc_sws_colorspace(o->src_matrix, f->height);
+  if (!sd->rgb)
     sws_setColorspaceDetails(sws, sws_getCoefficients(cs), o->src_full_range, sws_getCoefficients(SWS_CS_DEFAULT), 1,
                              0, 1 << 16, 1 << 16);
+convert:
+  if (!tmp || tmp_size < tmp_stride * (r->height + 1)) {
+    av_free(tmp);
+    tmp_size = (size_t)(tmp_stride * (r->height + 1));
+    if (!(tmp = av_malloc(tmp_size))) {
+      tmp_size = 0;
+      goto oom;
+    }
   }
+  out->buf[0] = av_buffer_create(tmp, tmp_size, noop_free, NULL, 0);
+  if (!out->buf[0]) goto oom;
+  out->data[0] = tmp;
+  out->linesize[0] = (int)tmp_stride;
   if ((ret = sws_scale_frame(sws, out, src)) < 0) {
     snprintf(err, errlen, "copyTo: conversion failed (%d)", ret);
     ret = -1;
     goto end;
   }
+  for (uint32_t y = 0; y < r->height; y++)
+    memcpy(dst + offset + (uint64_t)y * stride, tmp + (uint64_t)y * tmp_stride, (size_t)r->width * 4);
   if (sd->alpha && sd->av == -1 && dd->alpha) {
     /* I420AP12 has no FFmpeg format: its colour went through swscale without alpha; add it here. */
     int a_off = o->dst_fmt == WC_PIX_RGBA || o->dst_fmt == WC_PIX_BGRA ? 3 : -1;
@@ -221,7 +357,12 @@ oom:
   snprintf(err, errlen, "copyTo: out of memory");
   ret = -1;
 end:
-  sws_freeContext(sws);
+  if (sws && o->cache && ret == 0) {
+    cache_give(o->cache, &key, sws, tmp, tmp_size);
+  } else {
+    sws_freeContext(sws);
+    av_free(tmp);
+  }
   av_frame_free(&src);
   av_frame_free(&out);
   return ret;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 int wc_worker_init(wc_worker *w, const wc_worker_ops *ops, void *impl,
@@ -57,6 +58,28 @@ void wc_event_free(wc_worker *w, wc_event *ev) {
   free(ev);
 }
 
+#define BATCH_EVENTS 16
+#define BATCH_NS 1000000LL
+
+static int64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Wakes the JS side if events wait for it: at once when `force` (the worker is about to
+ * wait for commands), else when enough events wait or the oldest has waited long enough.
+ * Worker thread.
+ */
+static void flush_notify(wc_worker *w, int force) {
+  if (!w->notify_due) return;
+  if (!force && w->due_events < BATCH_EVENTS && now_ns() - w->due_since_ns < BATCH_NS) return;
+  w->notify_due = 0;
+  w->due_events = 0;
+  if (w->notify) w->notify(w->ctx);
+}
+
 static void free_cmd_list(wc_worker *w, wc_node *n, size_t *count) {
   size_t k = 0;
   while (n) {
@@ -87,7 +110,7 @@ void wc_worker_quit(wc_worker *w) {
   free_cmd_list(w, wc_queue_take_all(&w->cmds, NULL), NULL);
 }
 
-int wc_worker_post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload) {
+static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload, int deferred) {
   wc_event *ev = calloc(1, sizeof(*ev));
   int was_empty;
   if (!ev) {
@@ -100,8 +123,21 @@ int wc_worker_post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *p
   ev->count = 1;
   ev->payload = payload;
   was_empty = wc_queue_push(&w->events, &ev->node);
-  if (was_empty > 0 && w->notify) w->notify(w->ctx);
+  if (was_empty > 0 && !w->notify_due) {
+    w->notify_due = 1;
+    w->due_since_ns = now_ns();
+  }
+  w->due_events++;
+  if (!deferred) flush_notify(w, wc_queue_length(&w->cmds) == 0);
   return 0;
+}
+
+int wc_worker_post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload) {
+  return post(w, type, epoch, seq, payload, 0);
+}
+
+int wc_worker_post_deferred(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload) {
+  return post(w, type, epoch, seq, payload, 1);
 }
 
 void wc_worker_fail_epoch(wc_worker *w, uint32_t epoch) {
@@ -126,6 +162,7 @@ static void *worker_main(void *arg) {
   sigdelset(&mask, SIGILL);
   pthread_sigmask(SIG_BLOCK, &mask, NULL);
 #ifdef __linux__
+  pthread_setname_np(pthread_self(), "webcodecs-codec");
   /* Niceness is per thread on Linux and threads inherit it from their creator,
    * so the codec's own threads (opened later, from this thread) run at it too. */
   if (w->nice > 0) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice);
@@ -142,7 +179,12 @@ static void *worker_main(void *arg) {
       uint64_t seq = cmd->seq;
       uint32_t epoch = cmd->epoch;
       wc_cmd_free(w, cmd);
-      if (wc_queue_length(&w->cmds) == 0) wc_worker_post(w, WC_EV_IDLE, epoch, seq, NULL);
+      if (wc_queue_length(&w->cmds) == 0) {
+        wc_worker_post_deferred(w, WC_EV_IDLE, epoch, seq, NULL);
+        flush_notify(w, 1); /* about to wait: deliver everything now */
+      } else {
+        flush_notify(w, 0);
+      }
     }
   }
   if (w->ops->teardown) w->ops->teardown(w->impl);

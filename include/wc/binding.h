@@ -13,6 +13,7 @@ typedef struct wc_env {
   napi_ref dispatch;    /* lib/'s event dispatcher: (owner, type, a, b) */
   napi_ref scratch_ref; /* Float64Array(WC_SCRATCH_LEN) shared with lib/ */
   double *scratch;      /* its backing store: per-output facts without allocations */
+  struct wc_sws_cache *sws_cache; /* scaler contexts for copyTo conversions (frame_copy.h) */
 } wc_env;
 
 /* The environment's instance data (never NULL after module init). */

@@ -31,12 +31,25 @@ int wc_copy_planes_in(AVFrame *f, int fmt, const wc_computed_layout *cl, const u
 uint64_t wc_plane_row_bytes(int fmt, int p, int w);
 uint64_t wc_plane_rows(int fmt, int p, int h);
 
+typedef struct wc_sws_cache wc_sws_cache;
+
 typedef struct wc_convert_opts {
   int dst_fmt;        /* WC_PIX_RGBA / RGBX / BGRA / BGRX */
   int src_matrix;     /* AVColorSpace of the source (unspecified: guessed from the height) */
   int src_full_range; /* 0 or 1 */
   int threads;        /* swscale slice threads (0: one) */
+  wc_sws_cache *cache; /* reuse scaler contexts across calls (NULL: a new one each time) */
 } wc_convert_opts;
+
+/*
+ * A small cache of initialised SwsContexts (setting one up, threads included, costs
+ * more than converting a 720p frame). Any thread; a context is used by one
+ * conversion at a time. Reference counted: the environment holds one reference and
+ * each queued conversion another, so teardown never frees a context in use.
+ */
+wc_sws_cache *wc_sws_cache_new(void);
+wc_sws_cache *wc_sws_cache_ref(wc_sws_cache *c);
+void wc_sws_cache_unref(wc_sws_cache **pc);
 
 /*
  * Converts rect r of f (format fmt) into RGB at dst + offset with stride.

@@ -91,6 +91,9 @@ struct wc_worker {
   /* Worker-only state. */
   uint32_t failed_epoch;
   int failed;
+  int notify_due;         /* the event list became non-empty since the JS side was last woken */
+  int64_t due_since_ns;   /* when it did */
+  int due_events;         /* events posted since the last wake-up */
 };
 
 /* Initialises the queues. 0 or an errno value. */
@@ -120,6 +123,17 @@ void wc_event_free(wc_worker *w, wc_event *ev);
 
 /* Worker side. Posting never blocks; on out-of-memory the payload is freed and -1 returned. */
 int wc_worker_post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload);
+/*
+ * The same, but the wake-up of the JS side waits until the next wc_worker_post or the
+ * end of the current command: a DEQUEUED event then travels with the outputs of its
+ * chunk in one JS turn instead of costing a turn of its own.
+ *
+ * Wake-ups are batched while the worker has more commands queued (it is ahead of
+ * JS): the JS side is woken when 16 events wait, 1 ms after the first of them, or as
+ * soon as the command queue runs dry, so a caller feeding one chunk at a time sees
+ * no added latency.
+ */
+int wc_worker_post_deferred(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload);
 /* Marks the epoch failed: later commands of that epoch are dropped unrun (the JS side closes the codec). */
 void wc_worker_fail_epoch(wc_worker *w, uint32_t epoch);
 
