@@ -38,6 +38,8 @@ function convertConfig(config, what = 'VideoDecoderConfig') {
   if (d.codedWidth !== undefined) c.codedWidth = idl.unsignedLong(d.codedWidth, `${what}.codedWidth`);
   if (d.colorSpace !== undefined) c.colorSpace = convertColorSpaceInit(d.colorSpace, `${what}.colorSpace`);
   if (d.description !== undefined) {
+    const buf = idl.underlyingBuffer(d.description);
+    if (buf instanceof ArrayBuffer && idl.isDetached(buf)) throw new TypeError(`${what}.description: the buffer is detached`);
     idl.bufferSource(d.description, `${what}.description`);
     c.description = d.description;
   }
@@ -78,12 +80,15 @@ function cloneConfig(c) {
   return out;
 }
 
+// Sizes beyond the native int range are unsupported anyway (at most 16384): clamp, let the engine say no.
+const nativeSize = (v) => Math.min(v ?? 0, 0x7fffffff);
+
 function nativeConfig(c, description) {
   return {
     codec: c.codec,
     description,
-    codedWidth: c.codedWidth ?? 0,
-    codedHeight: c.codedHeight ?? 0,
+    codedWidth: nativeSize(c.codedWidth),
+    codedHeight: nativeSize(c.codedHeight),
     lowDelay: c.optimizeForLatency === true,
     threads: options.decoderThreads,
   };
@@ -127,13 +132,15 @@ class VideoDecoder extends EventTarget {
     if (why) throw new TypeError(why);
     const core = this.#core;
     if (core.state === 'closed') throw new DOMException('VideoDecoder.configure: the decoder is closed', 'InvalidStateError');
+    const description = c.description === undefined ? null : new Uint8Array(idl.bufferSource(c.description, 'description'));
+    binding.decoderConfigure(core.h, nativeConfig(c, description));
+    // nothing above changed any state if it threw
     core.state = 'configured';
     this.#keyRequired = true;
     this.#config = cloneConfig(c);
-    this.#description = c.description === undefined ? null : new Uint8Array(idl.bufferSource(c.description, 'description'));
+    this.#description = description;
     this.#rotation = parseRotation(c.rotation);
     this.#colorKey = null;
-    binding.decoderConfigure(core.h, nativeConfig(c, this.#description));
   }
 
   decode(chunk) {

@@ -80,13 +80,16 @@ function temporalLayers(mode) {
   return m ? Number(m[1]) : 0;
 }
 
+// Sizes beyond the native int range are unsupported anyway (at most 16384): clamp, let the engine say no.
+const nativeSize = (v) => Math.min(v, 0x7fffffff);
+
 function nativeConfig(c) {
   return {
     codec: c.codec,
-    width: c.width,
-    height: c.height,
-    displayWidth: c.displayWidth ?? c.width,
-    displayHeight: c.displayHeight ?? c.height,
+    width: nativeSize(c.width),
+    height: nativeSize(c.height),
+    displayWidth: nativeSize(c.displayWidth ?? c.width),
+    displayHeight: nativeSize(c.displayHeight ?? c.height),
     bitrate: c.bitrate ?? 0,
     framerate: c.framerate ?? 0,
     bitrateMode: BITRATE_MODES.indexOf(c.bitrateMode),
@@ -130,8 +133,8 @@ function convertEncodeOptions(o, what = 'VideoEncoderEncodeOptions') {
 
 // unsigned short (no [EnforceRange]: WebIDL wraps modulo 2^16)
 function enforceUnsignedShort(v, what) {
-  const x = Number(v);
   if (typeof v === 'symbol' || typeof v === 'bigint') throw idl.fail(what, 'expected a number', v);
+  const x = Number(v);
   if (!Number.isFinite(x)) return 0;
   return ((Math.trunc(x) % 65536) + 65536) % 65536;
 }
@@ -203,11 +206,12 @@ class VideoEncoder extends EventTarget {
     if (why) throw new TypeError(why);
     const core = this.#core;
     if (core.state === 'closed') throw new DOMException('VideoEncoder.configure: the encoder is closed', 'InvalidStateError');
+    binding.encoderConfigure(core.h, nativeConfig(c));
+    // nothing above changed any state if it threw
     core.state = 'configured';
     this.#config = cloneConfig(c);
     this.#registration = registrationOf(c.codec);
     this.#orientation = null;
-    binding.encoderConfigure(core.h, nativeConfig(c));
   }
 
   encode(frame, opts = {}) {

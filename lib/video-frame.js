@@ -202,7 +202,7 @@ class VideoFrame {
     // "Parse Visible Rect" and "Compute Layout and Allocation Size" (TypeError with the reason).
     const rect = visibleRectInit ? truncRect(visibleRectInit) : { x: 0, y: 0, width: codedWidth, height: codedHeight };
     const fmt = FORMAT_INDEX.get(format);
-    const computed = binding.frameLayout(fmt, codedWidth, codedHeight, rect.x, rect.y, rect.width, rect.height, layout ?? null);
+    const computed = layoutOrThrow(W, 'visibleRect', () => binding.frameLayout(fmt, codedWidth, codedHeight, rect.x, rect.y, rect.width, rect.height, layout ?? null));
     if (bytes.byteLength < computed[0]) {
       throw new TypeError(`VideoFrame: data is ${bytes.byteLength} bytes, ${format} ${rect.width}x${rect.height} with this layout needs ${computed[0]}`);
     }
@@ -251,11 +251,12 @@ class VideoFrame {
     const alpha = d.alpha === undefined ? 'keep' : idl.enumeration(d.alpha, `${W}.alpha`, ['keep', 'discard']);
     const displayHeight = d.displayHeight === undefined ? undefined : idl.unsignedLong(d.displayHeight, `${W}.displayHeight`);
     const displayWidth = d.displayWidth === undefined ? undefined : idl.unsignedLong(d.displayWidth, `${W}.displayWidth`);
-    const duration = d.duration === undefined ? undefined : idl.unsignedLongLong(d.duration, `${W}.duration`);
+    // VideoFrameInit's duration and timestamp have no [EnforceRange] (unlike VideoFrameBufferInit's)
+    const duration = d.duration === undefined ? undefined : idl.unsignedLongLongWrap(d.duration, `${W}.duration`);
     const flip = d.flip === undefined ? false : idl.boolean(d.flip);
     const metadata = d.metadata === undefined ? {} : convertMetadata(d.metadata, `${W}.metadata`);
     const rotation = d.rotation === undefined ? 0 : idl.double(d.rotation, `${W}.rotation`);
-    const timestamp = d.timestamp === undefined ? undefined : idl.longLong(d.timestamp, `${W}.timestamp`);
+    const timestamp = d.timestamp === undefined ? undefined : idl.longLongWrap(d.timestamp, `${W}.timestamp`);
     const visibleRectInit = d.visibleRect === undefined ? undefined : convertRectInit(d.visibleRect, `${W}.visibleRect`);
 
     const o = other.#snapshot();
@@ -362,11 +363,12 @@ class VideoFrame {
     }
     const fmt = FORMAT_INDEX.get(this.#format);
     // Validates the rect against the frame (alignment per the frame's own format) and the layout.
-    const computed = binding.frameLayout(fmt, this.#codedWidth, this.#codedHeight, rect.x, rect.y, rect.width, rect.height,
-      convert ? null : (layout ?? null));
+    const computed = layoutOrThrow(W, 'rect', () => binding.frameLayout(fmt, this.#codedWidth, this.#codedHeight, rect.x, rect.y,
+      rect.width, rect.height, convert ? null : (layout ?? null)));
     let allocationSize = computed[0];
     if (convert) {
-      const rgb = binding.frameLayout(FORMAT_INDEX.get(targetFormat), rect.width, rect.height, 0, 0, rect.width, rect.height, layout ?? null);
+      const rgb = layoutOrThrow(W, 'rect', () => binding.frameLayout(FORMAT_INDEX.get(targetFormat), rect.width, rect.height, 0, 0,
+        rect.width, rect.height, layout ?? null));
       allocationSize = rgb[0];
     }
     return { rect, layout: layout ?? null, allocationSize, convert, targetFormat };
@@ -421,6 +423,16 @@ class VideoFrame {
   // For the encoder: {h, keep, format, ...} of an open frame, or null.
   get [kHandle]() { return this.#snapshot(); }
   get [Symbol.toStringTag]() { return 'VideoFrame'; }
+}
+
+// The native layout arithmetic says "rect: ..." or "layout...: ..."; name the dictionary member.
+function layoutOrThrow(dict, rectMember, fn) {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    throw new TypeError(e.message.replace(/^rect:/, `${dict}.${rectMember}:`).replace(/^layout/, `${dict}.layout`));
+  }
 }
 
 function toPlaneLayouts(flat) {

@@ -37,6 +37,20 @@ const unsignedLong = (v, what) => enforceRange(v, what, 0, 0xffffffff);
 const longLong = (v, what) => enforceRange(v, what, -MAX_SAFE, MAX_SAFE);
 const unsignedLongLong = (v, what) => enforceRange(v, what, 0, MAX_SAFE);
 
+// Integer types without [EnforceRange] (WebIDL ConvertToInt): NaN and infinities become 0,
+// other values are truncated and wrapped modulo 2^64 (exact up to 2^53, as doubles are).
+function wrapInt64(v, what, signed) {
+  const x = toNumber(v, what);
+  if (!Number.isFinite(x)) return 0;
+  let t = Math.trunc(x);
+  const m = 2 ** 64;
+  t = ((t % m) + m) % m;
+  if (signed && t >= 2 ** 63) t -= m;
+  return t === 0 ? 0 : t;
+}
+const longLongWrap = (v, what) => wrapInt64(v, what, true);
+const unsignedLongLongWrap = (v, what) => wrapInt64(v, what, false);
+
 function double(v, what) {
   const x = toNumber(v, what);
   if (!Number.isFinite(x)) throw fail(what, 'expected a finite number', v);
@@ -151,6 +165,8 @@ module.exports = {
   unsignedLong,
   longLong,
   unsignedLongLong,
+  longLongWrap,
+  unsignedLongLongWrap,
   double,
   unrestrictedDouble,
   boolean,

@@ -135,11 +135,20 @@ static void dec_close_codec(wc_decoder *d) {
   d->dur_next = 0;
 }
 
+static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch);
+
 static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   dec_config *cfg = cmd->payload;
   wc_decoder_params p;
   char why[256] = "";
   int ret;
+  if (d->ctx && avcodec_send_packet(d->ctx, NULL) >= 0) {
+    /* Reconfiguring: the frames of chunks decoded before are still outputs of those decode()
+     * calls (as in browsers): drain the old decoder first. Its errors do not concern the new one. */
+    int was_failed = w->failed;
+    receive_all(d, w, cmd->epoch);
+    w->failed = was_failed;
+  }
   dec_close_codec(d);
   if (!cfg->parsed) {
     post_error(w, cmd->epoch,

@@ -521,6 +521,12 @@ static void enc_configure(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   wc_enc_config *cfg = cmd->payload;
   wc_enc_choice ch;
   char why[256];
+  if (e->ctx && avcodec_send_frame(e->ctx, NULL) >= 0) {
+    /* Reconfiguring: frames encoded before still produce their chunks (as in browsers) */
+    int was_failed = w->failed;
+    receive_all(e, w, cmd->epoch);
+    w->failed = was_failed;
+  }
   enc_forget_config(e);
   if (!cfg->parsed) {
     post_error(w, cmd->epoch,

@@ -71,6 +71,11 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
     snprintf(why, whylen, "%dx%d is outside the encodable sizes (2x2 to 16384x16384)", cfg->width, cfg->height);
     return -1;
   }
+  if (cfg->display_width < 1 || cfg->display_height < 1 || cfg->display_width > 65535 || cfg->display_height > 65535) {
+    snprintf(why, whylen, "display size %dx%d is outside 1x1 to 65535x65535 (what containers can carry)", cfg->display_width,
+             cfg->display_height);
+    return -1;
+  }
   if (cfg->temporal_layers == 0) {
     snprintf(why, whylen, "scalabilityMode \"%s\" is not supported (L1T1, L1T2 and L1T3 are, for VP8 and VP9)",
              cfg->scalability_mode);

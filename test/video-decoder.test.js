@@ -387,3 +387,17 @@ test('reconfigure to another codec while configured', async () => {
   closeAll(out);
   out.decoder.close();
 });
+
+test('configure() again without a flush: frames of the chunks already decoded still come out', async () => {
+  const t = await loadTrack('testsrc2-320x240-h264.mp4'); // B-frames: the decoder holds frames back
+  const out = collect(configOf(t));
+  for (const c of t.chunks.slice(0, 10)) out.decoder.decode(chunk(c));
+  out.decoder.configure(configOf(t));
+  for (const c of t.chunks.slice(30, 35)) out.decoder.decode(chunk(c));
+  await out.decoder.flush();
+  assert.equal(out.frames.length, 15);
+  assert.deepEqual(out.frames.slice(0, 10).map((f) => f.timestamp), t.chunks.slice(0, 10).map((c) => c.timestamp).sort((a, b) => a - b));
+  assert.deepEqual(out.errors, []);
+  closeAll(out);
+  out.decoder.close();
+});

@@ -337,3 +337,17 @@ test('high bit depth: 10-bit input to VP9 profile 2, AV1 and HEVC Main 10; decod
     out.encoder.close();
   }
 });
+
+test('configure() again without a flush: frames already encoded still produce their chunks', async () => {
+  for (const codec of ['avc1.42001f', 'vp09.00.10.08']) {
+    const out = collect({ codec, width: W, height: H, bitrate: 1e6 });
+    encodeN(out, 0, 10);
+    out.encoder.configure({ codec, width: 160, height: 120, bitrate: 3e5 });
+    encodeN(out, 10, 3, () => ({}), 160, 120);
+    await out.encoder.flush();
+    assert.equal(out.chunks.length, 13, codec);
+    assert.deepEqual(out.chunks.map((c) => c.timestamp), Array.from({ length: 13 }, (_, i) => S.timestampOf(i)), codec);
+    assert.ok(out.metas[10].decoderConfig && out.metas[10].decoderConfig.codedWidth === 160, codec);
+    out.encoder.close();
+  }
+});
