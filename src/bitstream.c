@@ -251,20 +251,29 @@ int wc_hevc_parse_sps(const uint8_t *nal, size_t len, wc_hevc_sps_info *o) {
     }
     if (sub_level_present[i]) getn(&b, 8);
   }
-  ue(&b); /* sps_seq_parameter_set_id */
-  o->chroma_format_idc = (int)ue(&b);
-  if (o->chroma_format_idc == 3) get1(&b); /* separate_colour_plane_flag */
-  o->width = (int)ue(&b);
-  o->height = (int)ue(&b);
-  if (get1(&b)) { /* conformance_window_flag */
-    ue(&b);
-    ue(&b);
-    ue(&b);
-    ue(&b);
+  {
+    /* ue(v) values reach 2^32 - 2: range-check them as unsigned before they become ints */
+    uint32_t chroma, width, height, depth_luma, depth_chroma;
+    ue(&b); /* sps_seq_parameter_set_id */
+    chroma = ue(&b);
+    if (chroma == 3) get1(&b); /* separate_colour_plane_flag */
+    width = ue(&b);
+    height = ue(&b);
+    if (get1(&b)) { /* conformance_window_flag */
+      ue(&b);
+      ue(&b);
+      ue(&b);
+      ue(&b);
+    }
+    depth_luma = ue(&b);
+    depth_chroma = ue(&b);
+    if (b.err || chroma > 3 || width > 65535 || height > 65535 || depth_luma > 8 || depth_chroma > 8) return -1;
+    o->chroma_format_idc = (int)chroma;
+    o->width = (int)width;
+    o->height = (int)height;
+    o->bit_depth_luma = (int)depth_luma + 8;
+    o->bit_depth_chroma = (int)depth_chroma + 8;
   }
-  o->bit_depth_luma = (int)ue(&b) + 8;
-  o->bit_depth_chroma = (int)ue(&b) + 8;
-  if (b.err || o->chroma_format_idc > 3 || o->bit_depth_luma > 16 || o->bit_depth_chroma > 16) return -1;
   return 0;
 }
 

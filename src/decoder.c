@@ -313,6 +313,15 @@ static int dec_output_js(napi_env env, wc_codec *c, wc_event *ev, napi_value *ar
   int pi = wc_primaries_index(f->color_primaries), ti = wc_transfer_index(f->color_trc),
       mi = wc_matrix_index(f->colorspace);
   if (cl < 0 || cr < 0 || ct < 0 || cb < 0 || cl + cr >= w || ct + cb >= h) cl = cr = ct = cb = 0;
+  {
+    /* A visible rect must start on a chroma sample ("Verify Rect Offset Alignment"); FFmpeg passes a
+     * stream's crop through as it is (4:0:0 H.264 crops in single lines): widen the rect to the
+     * sample grid rather than hand out a frame whose default copyTo() fails. */
+    const wc_pixfmt_desc *pd = wc_pixfmt_get(o->format);
+    int64_t sw = pd && pd->planes > 1 ? pd->sub_w[1] : 1, sh = pd && pd->planes > 1 ? pd->sub_h[1] : 1;
+    cl -= cl % sw;
+    ct -= ct % sh;
+  }
   s[S_FORMAT] = o->format;
   s[S_CODED_W] = (double)w;
   s[S_CODED_H] = (double)h;

@@ -178,7 +178,15 @@ static AVFrame *prepare_frame(wc_encoder *e, enc_input *in, char *why, size_t wh
   int src_av = sd->av != -1 ? sd->av : sd->av_opaque;
   int keep_alpha = e->choice.alpha && sd->alpha && sd->av != -1;
   int need_alpha_drop = sd->alpha && !keep_alpha;
-  if (!(view = av_frame_clone(src))) goto oom;
+  AVFrame *padded = NULL;
+  if (in->borrowed) {
+    /* a caller's buffer has no padding for swscale's and the encoders' readers */
+    if (!(padded = wc_frame_padded_copy(src, in->fmt))) goto oom;
+    src = padded;
+  }
+  view = av_frame_clone(src);
+  av_frame_free(&padded);
+  if (!view) goto oom;
   for (int p = 0; p < sd->planes; p++)
     view->data[p] += (ptrdiff_t)(in->visible.y / (uint32_t)sd->sub_h[p]) * view->linesize[p] +
                      (ptrdiff_t)(in->visible.x / (uint32_t)sd->sub_w[p]) * sd->sample_bytes[p];
@@ -186,7 +194,7 @@ static AVFrame *prepare_frame(wc_encoder *e, enc_input *in, char *why, size_t wh
   view->height = (int)in->visible.height;
   view->format = need_alpha_drop ? sd->av_opaque : src_av;
   view->crop_left = view->crop_right = view->crop_top = view->crop_bottom = 0;
-  if (!in->borrowed && view->width == w && view->height == h && view->format == e->choice.pix_fmt) return view;
+  if (view->width == w && view->height == h && view->format == e->choice.pix_fmt) return view; /* ours: no copy */
   if (!(out = av_frame_alloc())) goto oom;
   out->format = e->choice.pix_fmt;
   out->width = w;

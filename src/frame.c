@@ -281,6 +281,7 @@ typedef struct convert_job {
   napi_ref keep_ref;
   AVFrame *frame; /* our own reference */
   int fmt;
+  int borrowed; /* pixels in a JS buffer, kept alive by keep_ref */
   wc_rect rect;
   wc_convert_opts opts;
   uint8_t *dst;
@@ -293,6 +294,17 @@ typedef struct convert_job {
 static void convert_execute(napi_env env, void *data) {
   convert_job *j = data;
   (void)env;
+  if (j->borrowed) {
+    /* the caller's buffer has no padding for swscale's readers: copy it first */
+    AVFrame *padded = wc_frame_padded_copy(j->frame, j->fmt);
+    if (!padded) {
+      snprintf(j->err, sizeof j->err, "copyTo: out of memory");
+      j->failed = 1;
+      return;
+    }
+    av_frame_free(&j->frame);
+    j->frame = padded;
+  }
   if (wc_convert_to_rgb(j->frame, j->fmt, &j->rect, &j->opts, j->dst, j->dst_len, j->offset, j->stride, j->err,
                         sizeof j->err) < 0)
     j->failed = 1;
@@ -383,6 +395,7 @@ static napi_value js_convert(napi_env env, napi_callback_info info) {
     return NULL;
   }
   j->fmt = fr->format;
+  j->borrowed = fr->borrowed;
   j->rect = r;
   j->opts.dst_fmt = dst_fmt;
   j->opts.src_matrix = wc_matrix_av(mi);

@@ -65,6 +65,21 @@ AVFrame *wc_frame_alloc(int fmt, int w, int h) {
   return f;
 }
 
+AVFrame *wc_frame_padded_copy(const AVFrame *f, int fmt) {
+  const wc_pixfmt_desc *d = wc_pixfmt_get(fmt);
+  AVFrame *out;
+  if (!d || !f) return NULL;
+  if (!(out = wc_frame_alloc(fmt, f->width, f->height))) return NULL;
+  for (int p = 0; p < d->planes; p++) {
+    uint64_t rows = wc_plane_rows(fmt, p, f->height), bytes = wc_plane_row_bytes(fmt, p, f->width);
+    for (uint64_t y = 0; y < rows; y++)
+      memcpy(out->data[p] + (ptrdiff_t)y * out->linesize[p], f->data[p] + (ptrdiff_t)y * f->linesize[p], (size_t)bytes);
+  }
+  av_frame_copy_props(out, f);
+  out->format = f->format;
+  return out;
+}
+
 static int check_plane(const AVFrame *f, int fmt, int p, const wc_computed_layout *c, size_t buf_len,
                        const char *what, char *err, size_t errlen) {
   uint64_t rows = wc_plane_rows(fmt, p, f->height), row_bytes = wc_plane_row_bytes(fmt, p, f->width);
@@ -346,9 +361,10 @@ convert:
     /* I420AP12 has no FFmpeg format: its colour went through swscale without alpha; add it here. */
     int a_off = o->dst_fmt == WC_PIX_RGBA || o->dst_fmt == WC_PIX_BGRA ? 3 : -1;
     for (uint32_t y = 0; a_off >= 0 && y < r->height; y++) {
-      const uint16_t *a = (const uint16_t *)(f->data[3] + (ptrdiff_t)(r->y + y) * f->linesize[3]) + r->x;
+      /* byte reads: a caller's layout may put the 16-bit samples at odd addresses */
+      const uint8_t *a = f->data[3] + (ptrdiff_t)(r->y + y) * f->linesize[3] + (ptrdiff_t)r->x * 2;
       uint8_t *px = dst + offset + (uint64_t)y * stride + a_off;
-      for (uint32_t x = 0; x < r->width; x++) px[4 * x] = (uint8_t)(a[x] >> 4);
+      for (uint32_t x = 0; x < r->width; x++) px[4 * x] = (uint8_t)((a[2 * x] | a[2 * x + 1] << 8) >> 4);
     }
   }
   ret = 0;

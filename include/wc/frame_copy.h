@@ -15,6 +15,14 @@
 AVFrame *wc_frame_alloc(int fmt, int w, int h);
 
 /*
+ * A copy of f (format fmt) into a wc_frame_alloc frame. FFmpeg's readers (swscale,
+ * encoders) read past the end of rows and planes; frames whose pixels are a caller's
+ * buffer (VideoFrame built with `transfer`) have no such padding and go through this
+ * first. NULL when out of memory.
+ */
+AVFrame *wc_frame_padded_copy(const AVFrame *f, int fmt);
+
+/*
  * copyTo: for each plane, cl[p].src_height rows of cl[p].src_width_bytes bytes
  * from (row src_top, byte src_left_bytes) of f to dst + dst_offset, dst_stride
  * apart. Every access is checked against f's planes and dst_len.
