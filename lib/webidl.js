@@ -44,8 +44,15 @@ function wrapInt64(v, what, signed) {
   if (!Number.isFinite(x)) return 0;
   let t = Math.trunc(x);
   const m = 2 ** 64;
-  t = ((t % m) + m) % m;
-  if (signed && t >= 2 ** 63) t -= m;
+  if (signed ? t < -(2 ** 63) || t >= 2 ** 63 : t < 0 || t >= m) {
+    t %= m; // now in (-2^64, 2^64)
+    if (signed) {
+      if (t >= 2 ** 63) t -= m;
+      else if (t < -(2 ** 63)) t += m;
+    } else if (t < 0) {
+      t += m;
+    }
+  }
   return t === 0 ? 0 : t;
 }
 const longLongWrap = (v, what) => wrapInt64(v, what, true);
