@@ -48,19 +48,35 @@ static int is_parameter_set(int hevc, int type) {
 
 int64_t wc_annexb_to_length_prefixed(int hevc, const uint8_t *in, size_t len, uint8_t *out, size_t outcap,
                                      int drop_parameter_sets) {
-  wc_nal nals[MAX_NALS];
-  int n = wc_annexb_split(in, len, nals, MAX_NALS);
-  size_t pos = 0;
-  for (int i = 0; i < n; i++) {
-    int t = wc_nal_type(hevc, &nals[i]);
-    if (drop_parameter_sets && is_parameter_set(hevc, t)) continue;
-    if (nals[i].size > 0xffffffffu || pos + 4 + nals[i].size > outcap) return -1;
-    out[pos++] = (uint8_t)(nals[i].size >> 24);
-    out[pos++] = (uint8_t)(nals[i].size >> 16);
-    out[pos++] = (uint8_t)(nals[i].size >> 8);
-    out[pos++] = (uint8_t)nals[i].size;
-    memcpy(out + pos, nals[i].data, nals[i].size);
-    pos += nals[i].size;
+  /* One pass over the start codes (no limit on the number of NAL units). */
+  size_t i = 0, pos = 0, start = 0;
+  int in_nal = 0;
+  if (!in) return 0;
+  for (;;) {
+    int at_code = i + 2 < len && in[i] == 0 && in[i + 1] == 0 && in[i + 2] == 1;
+    if (at_code || i + 2 >= len) {
+      if (in_nal) {
+        size_t end = at_code ? i : len;
+        wc_nal n;
+        while (end > start && in[end - 1] == 0) end--;
+        n = (wc_nal){in + start, end - start};
+        if (n.size && !(drop_parameter_sets && is_parameter_set(hevc, wc_nal_type(hevc, &n)))) {
+          if (n.size > 0xffffffffu || pos + 4 + n.size > outcap) return -1;
+          out[pos++] = (uint8_t)(n.size >> 24);
+          out[pos++] = (uint8_t)(n.size >> 16);
+          out[pos++] = (uint8_t)(n.size >> 8);
+          out[pos++] = (uint8_t)n.size;
+          memcpy(out + pos, n.data, n.size);
+          pos += n.size;
+        }
+      }
+      if (!at_code) break;
+      i += 3;
+      start = i;
+      in_nal = 1;
+    } else {
+      i++;
+    }
   }
   return (int64_t)pos;
 }

@@ -157,10 +157,10 @@ static int parse_hevc(cursor *c, wc_codec_info *o) {
   /* The profile decodable here: general_profile_idc, or a compatible profile flagged. */
   {
     int p = o->profile;
-    /* compat flag j is bit (31 - j) of the value as written */
+    /* The flags are written bit-reversed (ISO/IEC 14496-15 E.3): flag j is bit j of the value. */
     if (p == 0) {
       for (int j = 1; j <= 4 && p == 0; j++)
-        if (flags & (1u << (31 - j))) p = j;
+        if (flags & (1u << j)) p = j;
     }
     switch (p) {
       case 1: o->bit_depth = 8; o->chroma = WC_CHROMA_420; break;  /* Main */

@@ -231,6 +231,20 @@ static struct SwsContext *cache_take(wc_sws_cache *c, const cache_key *k, uint8_
   return s;
 }
 
+/* Forgets a context taken from the cache (the caller frees it): after a failed conversion. */
+static void cache_drop(wc_sws_cache *c, struct SwsContext *s) {
+  pthread_mutex_lock(&c->mu);
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    if (c->slots[i].sws == s) {
+      c->slots[i].sws = NULL;
+      c->slots[i].tmp = NULL; /* the caller holds it as its own and frees it */
+      c->slots[i].tmp_size = 0;
+      c->slots[i].busy = 0;
+    }
+  }
+  pthread_mutex_unlock(&c->mu);
+}
+
 /* Gives a context back (or adopts a new one, evicting the least recently used idle slot). */
 static void cache_give(wc_sws_cache *c, const cache_key *k, struct SwsContext *s, uint8_t *tmp, size_t tmp_size) {
   struct SwsContext *evicted = s;
@@ -376,6 +390,7 @@ end:
   if (sws && o->cache && ret == 0) {
     cache_give(o->cache, &key, sws, tmp, tmp_size);
   } else {
+    if (sws && o->cache) cache_drop(o->cache, sws); /* if it came from the cache, it is no longer there */
     sws_freeContext(sws);
     av_free(tmp);
   }

@@ -51,6 +51,6 @@ test('worker loop with a fake codec under ThreadSanitizer', () => {
 });
 
 test('codec strings, pixel formats, layouts and description records under ASan + UBSan', () => {
-  run(build('codec_string_test', ['src/codec_string.c', 'src/pixfmt.c', 'src/config_record.c', 'test/native/codec_string_test.c'],
+  run(build('codec_string_test', ['src/codec_string.c', 'src/pixfmt.c', 'src/config_record.c', 'src/bitstream.c', 'test/native/codec_string_test.c'],
     ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', ...avutilCflags()]));
 });

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wc/bitstream.h"
 #include "wc/codec_string.h"
 #include "wc/config_record.h"
 #include "wc/pixfmt.h"
@@ -41,6 +42,10 @@ static void test_valid(void) {
   CHECK(parse("hvc1.1.6.L93.B0", &o) == 0 && o.codec == WC_CODEC_HEVC && o.profile == 1 && o.level == 93 &&
         o.tier == 0 && o.compat_flags == 6 && o.n_constraint_bytes == 1 && o.constraint_bytes[0] == 0xb0);
   CHECK(parse("hev1.2.4.H150.90.00.00", &o) == 0 && o.in_band && o.tier == 1 && o.bit_depth == 10);
+  /* profile 0 with compatibility flags: flag j is bit j of the (bit-reversed) hex value */
+  CHECK(parse("hvc1.0.6.L93", &o) == 0 && o.bit_depth == 8);
+  CHECK(parse("hvc1.0.4.L93", &o) == 0 && o.bit_depth == 10);
+  CHECK(parse("hvc1.0.40000000.L93", &o) == -1);
   CHECK(parse("vp8", &o) == 0 && o.codec == WC_CODEC_VP8);
   CHECK(parse("vp09.00.10.08", &o) == 0 && o.codec == WC_CODEC_VP9 && o.profile == 0 && o.level == 10 && o.bit_depth == 8);
   CHECK(parse("vp09.02.31.10", &o) == 0 && o.bit_depth == 10);
@@ -150,7 +155,24 @@ static void test_records(void) {
   CHECK(wc_config_record_check(WC_CODEC_HEVC, (const uint8_t *)"\x00\x00\x00\x01", 4, why, sizeof why) == -1);
 }
 
+static void test_length_prefixed(void) {
+  /* 300 NAL units (more than any fixed table): every one is converted */
+  enum { N = 300 };
+  uint8_t in[N * 6], out[N * 8];
+  size_t p = 0;
+  int64_t n;
+  for (int i = 0; i < N; i++) {
+    in[p++] = 0; in[p++] = 0; in[p++] = 1;
+    in[p++] = 0x65; in[p++] = (uint8_t)i; in[p++] = 0x80; /* IDR slice NAL, 3 bytes */
+  }
+  n = wc_annexb_to_length_prefixed(0, in, p, out, sizeof out, 1);
+  CHECK(n == N * 7);
+  CHECK(out[0] == 0 && out[3] == 3 && out[4] == 0x65 && out[(N - 1) * 7 + 5] == (uint8_t)(N - 1));
+  CHECK(wc_annexb_to_length_prefixed(0, in, p, out, 10, 1) == -1); /* too small: refused */
+}
+
 int main(void) {
+  test_length_prefixed();
   test_valid();
   test_invalid();
   test_pixfmt();
