@@ -1,24 +1,35 @@
 'use strict';
 // Benchmark cases: what this library runs (bench/child.js) and the equivalent ffmpeg
-// command line ($IN = the same fixture file). ffmpeg1 is the single-threaded CLI run
-// used for the CPU-per-frame comparison.
-const decode = (name, file, extra = {}) => ({
+// command line on the same input ($IN = the fixture file, $RAW = the raw source file).
+// ffmpeg1 is the single-threaded CLI run used for the CPU-per-frame comparison.
+// The encoder options mirror src/encoder_params.c, so both sides run the same
+// encoder with the same settings.
+
+const av1dec = (file) => (/av1/.test(file) ? ['-c:v', 'libdav1d'] : []);
+const decode = (name, file, extra = {}, ffOut = ['-f', 'null', '-'], ffIn = []) => ({
   name,
   lib: { kind: 'decode', file, ...extra },
-  ffmpeg: ['-threads', 'auto', ...(/av1/.test(file) ? ['-c:v', 'libdav1d'] : []), '-i', '$IN', '-f', 'null', '-'],
-  ffmpeg1: ['-threads', '1', ...(/av1/.test(file) ? ['-c:v', 'libdav1d'] : []), '-i', '$IN', '-f', 'null', '-'],
+  ffmpeg: ['-threads', 'auto', ...av1dec(file), ...ffIn, '-i', '$IN', ...ffOut],
+  ffmpeg1: ['-threads', '1', ...av1dec(file), ...ffIn, '-i', '$IN', ...ffOut],
 });
 
-// Encoder cases: the library's configuration and the ffmpeg options that select the same encoder
-// with the same settings (mirroring src/encoder_params.c), on the same raw 720p testsrc2 frames.
-const RAW = { raw: 'bench/out/testsrc2-1280x720-300.yuv', width: 1280, height: 720, frames: 300 };
-const rawIn = ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', '1280x720', '-r', '30', '-i', '$RAW'];
-const encode = (name, config, ffmpegArgs) => ({
+// raw sources, made once with ffmpeg's testsrc2 (bench/run.js)
+const RAW720 = { raw: 'bench/out/testsrc2-1280x720-300.yuv', width: 1280, height: 720, frames: 300, pixfmt: 'yuv420p' };
+const RAW1080RGBA = { raw: 'bench/out/testsrc2-1920x1080-10.rgba', width: 1920, height: 1080, frames: 10, pixfmt: 'rgba' };
+const rawIn = (r) => ['-f', 'rawvideo', '-pix_fmt', r.pixfmt, '-s', `${r.width}x${r.height}`, '-r', '30', '-i', '$RAW'];
+
+const encode = (name, config, ffmpegArgs, { raw = RAW720, frames = 300, format = 'I420', loops = 0 } = {}) => ({
   name,
-  lib: { kind: 'encode', ...RAW, config: { width: 1280, height: 720, framerate: 30, ...config } },
-  ffmpeg: [...rawIn, ...ffmpegArgs, '-f', 'null', '-'],
-  raw: RAW,
+  raw,
+  lib: { kind: 'encode', raw: raw.raw, width: raw.width, height: raw.height, frames, format, config: { width: raw.width, height: raw.height, framerate: 30, ...config } },
+  ffmpeg: [...(loops ? ['-stream_loop', String(loops)] : []), ...rawIn(raw), '-frames:v', String(frames), ...ffmpegArgs, '-f', 'null', '-'],
 });
+
+const X264_RT = ['-c:v', 'libx264', '-profile:v', 'high', '-level', '3.1', '-preset', 'veryfast', '-tune', 'zerolatency', '-forced-idr', '1',
+  '-a53cc', '0', '-x264-params', 'bframes=0:rc-lookahead=0:sync-lookahead=0', '-b:v', '2M', '-g', '3000', '-bf', '0'];
+const VPX_RT = ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0', '-drop-threshold', '0',
+  '-error-resilient', '0', '-b:v', '2M', '-qmin', '2', '-qmax', '56', '-g', '3000', '-threads', '2'];
+const VP9_RT = ['-c:v', 'libvpx-vp9', ...VPX_RT, '-row-mt', '1', '-tile-columns', '2', '-frame-parallel', '0'];
 
 const CASES = [
   decode('decode 1080p H.264', 'testsrc2-1920x1080-h264.h264'),
@@ -26,22 +37,29 @@ const CASES = [
   decode('decode 720p VP8', 'testsrc2-1280x720-vp8.ivf'),
   decode('decode 720p VP9', 'testsrc2-1280x720-vp9.ivf'),
   decode('decode 720p AV1', 'testsrc2-1280x720-av1.ivf'),
-  encode('encode 720p H.264 realtime', { codec: 'avc1.64001f', bitrate: 2_000_000, latencyMode: 'realtime' },
-    ['-c:v', 'libx264', '-profile:v', 'high', '-level', '3.1', '-preset', 'veryfast', '-tune', 'zerolatency', '-forced-idr', '1',
-      '-a53cc', '0', '-x264-params', 'bframes=0:rc-lookahead=0:sync-lookahead=0', '-b:v', '2M', '-g', '3000', '-bf', '0']),
-  encode('encode 720p VP8 realtime', { codec: 'vp8', bitrate: 2_000_000, latencyMode: 'realtime' },
-    ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0', '-drop-threshold', '0',
-      '-error-resilient', '0', '-b:v', '2M', '-qmin', '2', '-qmax', '56', '-g', '3000', '-threads', '2']),
-  encode('encode 720p VP9 realtime', { codec: 'vp09.00.31.08', bitrate: 2_000_000, latencyMode: 'realtime' },
-    ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0', '-drop-threshold', '0',
-      '-error-resilient', '0', '-row-mt', '1', '-tile-columns', '2', '-frame-parallel', '0', '-b:v', '2M', '-qmin', '2', '-qmax', '56',
-      '-g', '3000', '-threads', '2']),
+  decode('decode 1080p H.264 + copyTo I420', 'testsrc2-1920x1080-h264.h264', { copyTo: 'I420' }, ['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-y', '/dev/null']),
+  decode('decode 720p H.264 + copyTo RGBA', 'testsrc2-1280x720-h264.mp4', { copyTo: 'RGBA' }, ['-f', 'rawvideo', '-pix_fmt', 'rgba', '-y', '/dev/null']),
+  decode('decode 240p VP8 (3,000 chunks)', 'testsrc2-320x240-vp8.ivf', { repeat: 20 }, ['-f', 'null', '-'], ['-stream_loop', '19']),
+  encode('encode 720p H.264 realtime', { codec: 'avc1.64001f', bitrate: 2_000_000, latencyMode: 'realtime' }, X264_RT),
+  encode('encode 720p VP8 realtime', { codec: 'vp8', bitrate: 2_000_000, latencyMode: 'realtime' }, ['-c:v', 'libvpx', ...VPX_RT]),
+  encode('encode 720p VP9 realtime', { codec: 'vp09.00.31.08', bitrate: 2_000_000, latencyMode: 'realtime' }, VP9_RT),
   encode('encode 720p AV1 realtime', { codec: 'av01.0.05M.08', bitrate: 2_000_000, latencyMode: 'realtime' },
     ['-c:v', 'libaom-av1', '-usage', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0', '-row-mt', '1',
       '-b:v', '2M', '-g', '3000', '-threads', '2']),
   encode('encode 720p H.264 quality', { codec: 'avc1.64001f', bitrate: 2_000_000, latencyMode: 'quality' },
     ['-c:v', 'libx264', '-profile:v', 'high', '-level', '3.1', '-preset', 'medium', '-forced-idr', '1', '-a53cc', '0',
       '-x264-params', 'bframes=0:rc-lookahead=8:sync-lookahead=0', '-b:v', '2M', '-g', '3000', '-bf', '0']),
+  encode('new VideoFrame(1080p RGBA) + encode H.264', { codec: 'avc1.640028', bitrate: 4_000_000, latencyMode: 'realtime' },
+    [...X264_RT.map((a) => (a === '3.1' ? '4.0' : a === '2M' ? '4M' : a))], { raw: RAW1080RGBA, frames: 120, format: 'RGBA', loops: 11 }),
+  {
+    name: 'transcode 720p H.264 -> VP9',
+    lib: { kind: 'transcode', file: 'testsrc2-1280x720-h264.mp4', config: { codec: 'vp09.00.31.08', bitrate: 2_000_000, latencyMode: 'realtime' } },
+    ffmpeg: ['-threads', 'auto', '-i', '$IN', ...VP9_RT, '-f', 'null', '-'],
+  },
+  { name: 'copyTo 1080p I420 (ms per call)', lib: { kind: 'copy', file: 'testsrc2-1920x1080-h264.h264', iterations: 300 }, ffmpeg: null },
+  { name: 'copyTo 1080p -> RGBA (ms per call)', lib: { kind: 'copy', file: 'testsrc2-1920x1080-h264.h264', iterations: 150, format: 'RGBA' },
+    ffmpeg: null },
+  { name: 'memory: 10,200 decoded-and-closed 720p frames', lib: { kind: 'memory', file: 'testsrc2-1280x720-h264.mp4', repeat: 34 }, ffmpeg: null },
 ];
 
 module.exports = { CASES };

@@ -1,8 +1,9 @@
 'use strict';
 // One measured run of this library, in a fresh process: node bench/child.js '<json case>'
 // Prints one JSON line: {frames, wallMs, cpuMs, firstFrameMs, loop: {p50, p99, max}, maxRssKiB, ...}.
-// The clock starts at the first decode()/encode() call (input already demuxed in memory)
-// and stops when flush() resolves; CPU time is the whole process's (all threads).
+// The clock starts at the first decode()/encode() call (input already demuxed or read into
+// memory) and stops when flush() resolves; CPU time is the whole process's (all threads).
+const fs = require('node:fs');
 const path = require('node:path');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { pathToFileURL } = require('node:url');
@@ -16,49 +17,73 @@ function loopStats(h) {
   return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
 }
 
-async function decodeCase() {
+// Measures fn (which returns {frames, firstFrameMs?, ...}) with the event-loop histogram and CPU time.
+async function measured(fn) {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  const cpu0 = process.cpuUsage();
+  h.enable();
+  const t0 = performance.now();
+  const r = await fn(t0);
+  const wallMs = performance.now() - t0;
+  h.disable();
+  const cpu = process.cpuUsage(cpu0);
+  return { ...r, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, loop: loopStats(h) };
+}
+
+async function loadChunks(file, demux = {}, repeat = 1) {
   const { loadTrack } = await import(pathToFileURL(path.join(__dirname, '..', 'test', 'helpers', 'demux.mjs')));
-  const track = loadTrack(path.join(fixtures, spec.file), spec.demux || {});
-  const repeat = spec.repeat || 1;
+  const track = loadTrack(path.join(fixtures, file), demux);
+  const span = track.chunks.length ? track.chunks[track.chunks.length - 1].timestamp + (track.chunks[1]?.timestamp ?? 33333) : 0;
+  const chunks = [];
+  for (let r = 0; r < repeat; r++) {
+    for (const c of track.chunks) chunks.push(new wc.EncodedVideoChunk({ ...c, timestamp: c.timestamp + r * span }));
+  }
+  return { track, chunks };
+}
+
+// Decode: the clip (repeated `repeat` times back to back, one flush at the end).
+// copyTo: "I420" copies every frame out, "RGBA" converts every frame (a real consumer).
+async function decodeCase() {
+  const { track, chunks } = await loadChunks(spec.file, spec.demux, spec.repeat || 1);
   let frames = 0;
   let firstFrame = 0;
   let t0 = 0;
-  let copies = [];
-  const copyBuf = spec.copyTo ? new Uint8Array(track.codedWidth * track.codedHeight * 4) : null;
+  const copies = [];
+  const buf = spec.copyTo ? new Uint8Array(track.codedWidth * track.codedHeight * 4) : null;
   const decoder = new wc.VideoDecoder({
     output(frame) {
       if (frames++ === 0) firstFrame = performance.now() - t0;
-      if (copyBuf) copies.push(frame.copyTo(copyBuf, spec.copyTo === 'RGBA' ? { format: 'RGBA' } : {}).then(() => frame.close()));
+      if (buf) copies.push(frame.copyTo(buf, spec.copyTo === 'RGBA' ? { format: 'RGBA' } : {}).then(() => frame.close()));
       else frame.close();
     },
     error(e) { console.error(e); process.exit(1); },
   });
   decoder.configure({ codec: track.codec, codedWidth: track.codedWidth, codedHeight: track.codedHeight, description: track.description });
-  const chunks = track.chunks.map((c) => new wc.EncodedVideoChunk(c));
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  const cpu0 = process.cpuUsage();
-  h.enable();
-  t0 = performance.now();
-  for (let r = 0; r < repeat; r++) {
-    for (const c of chunks) decoder.decode(c);
+  const r = await measured(async (start) => {
+    t0 = start;
+    for (const c of chunks) {
+      decoder.decode(c);
+      // a demuxer feeding a real pipeline keeps the queue bounded (the spec's backpressure)
+      if (decoder.decodeQueueSize > 64) await new Promise((res) => decoder.addEventListener('dequeue', res, { once: true }));
+    }
     await decoder.flush();
-    // the next round starts again at a key chunk, as after a seek
-  }
-  await Promise.all(copies);
-  const wallMs = performance.now() - t0;
-  h.disable();
-  const cpu = process.cpuUsage(cpu0);
+    await Promise.all(copies);
+    return { frames, firstFrameMs: firstFrame };
+  });
   decoder.close();
-  copies = null;
-  return { frames, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, firstFrameMs: firstFrame, loop: loopStats(h) };
+  return r;
 }
 
-// Raw I420 source frames (bench/run.js makes the file with ffmpeg's testsrc2 and hands the same file to ffmpeg).
+function readRaw(file) {
+  return fs.readFileSync(path.isAbsolute(file) ? file : path.join(__dirname, '..', file));
+}
+
+// Encode raw frames (I420, or RGBA through `new VideoFrame`) read from the same file ffmpeg reads.
 async function encodeCase() {
-  const fs = require('node:fs');
-  const { width: w, height: h, frames: n } = spec;
-  const raw = fs.readFileSync(spec.raw);
-  const size = (w * h * 3) / 2;
+  const { width: w, height: h, frames: n, format = 'I420' } = spec;
+  const raw = readRaw(spec.raw);
+  const size = format === 'RGBA' ? w * h * 4 : (w * h * 3) / 2;
+  const rawFrames = Math.floor(raw.length / size); // the source is cycled when shorter than n
   let chunks = 0;
   let bytes = 0;
   let firstFrame = 0;
@@ -71,32 +96,124 @@ async function encodeCase() {
     error(e) { console.error(e); process.exit(1); },
   });
   encoder.configure(spec.config);
-  const h0 = monitorEventLoopDelay({ resolution: 1 });
-  const cpu0 = process.cpuUsage();
-  h0.enable();
-  t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const frame = new wc.VideoFrame(raw.subarray(i * size, (i + 1) * size), {
-      format: 'I420', codedWidth: w, codedHeight: h, timestamp: Math.round((i * 1e6) / 30), duration: 33333,
-    });
-    encoder.encode(frame);
-    frame.close();
-    // a real producer waits when the encoder's queue is long (the spec's backpressure)
-    if (encoder.encodeQueueSize > 8) await new Promise((r) => encoder.addEventListener('dequeue', r, { once: true }));
-  }
-  await encoder.flush();
-  const wallMs = performance.now() - t0;
-  h0.disable();
-  const cpu = process.cpuUsage(cpu0);
+  const r = await measured(async (start) => {
+    t0 = start;
+    for (let i = 0; i < n; i++) {
+      const k = i % rawFrames;
+      const frame = new wc.VideoFrame(raw.subarray(k * size, (k + 1) * size), {
+        format, codedWidth: w, codedHeight: h, timestamp: Math.round((i * 1e6) / 30), duration: 33333,
+      });
+      encoder.encode(frame);
+      frame.close();
+      // a producer that leaves the event loop free: yield after each frame, wait when the queue is long
+      if (encoder.encodeQueueSize > 8) await new Promise((res) => encoder.addEventListener('dequeue', res, { once: true }));
+      else await new Promise(setImmediate);
+    }
+    await encoder.flush();
+    return { frames: chunks, firstFrameMs: firstFrame, bytes };
+  });
   encoder.close();
-  return { frames: chunks, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, firstFrameMs: firstFrame, loop: loopStats(h0), bytes };
+  return r;
 }
 
+// Transcode: decode a clip and encode every frame (the decoder's output frames go straight to the encoder).
+async function transcodeCase() {
+  const { track, chunks } = await loadChunks(spec.file, spec.demux);
+  let out = 0;
+  let firstFrame = 0;
+  let t0 = 0;
+  let encoder;
+  const decoder = new wc.VideoDecoder({
+    output(frame) {
+      encoder.encode(frame);
+      frame.close();
+    },
+    error(e) { console.error(e); process.exit(1); },
+  });
+  encoder = new wc.VideoEncoder({
+    output() { if (out++ === 0) firstFrame = performance.now() - t0; },
+    error(e) { console.error(e); process.exit(1); },
+  });
+  decoder.configure({ codec: track.codec, codedWidth: track.codedWidth, codedHeight: track.codedHeight, description: track.description });
+  encoder.configure({ width: track.codedWidth, height: track.codedHeight, framerate: 30, ...spec.config });
+  const r = await measured(async (start) => {
+    t0 = start;
+    for (const c of chunks) {
+      decoder.decode(c);
+      while (decoder.decodeQueueSize > 16 || encoder.encodeQueueSize > 8) {
+        await new Promise((res) => setImmediate(res));
+      }
+    }
+    await decoder.flush();
+    await encoder.flush();
+    return { frames: out, firstFrameMs: firstFrame };
+  });
+  decoder.close();
+  encoder.close();
+  return r;
+}
+
+// copyTo of one decoded 1080p frame, repeated: I420 (plain copy) or RGBA (threaded conversion).
+async function copyCase() {
+  const { track, chunks } = await loadChunks(spec.file, spec.demux);
+  let frame = null;
+  const decoder = new wc.VideoDecoder({ output(f) { if (!frame) frame = f; else f.close(); }, error(e) { throw e; } });
+  decoder.configure({ codec: track.codec, codedWidth: track.codedWidth, codedHeight: track.codedHeight, description: track.description });
+  for (const c of chunks.slice(0, 5)) decoder.decode(c);
+  await decoder.flush();
+  decoder.close();
+  const opts = spec.format ? { format: spec.format } : {};
+  const buf = new Uint8Array(frame.allocationSize(opts));
+  const times = [];
+  const r = await measured(async () => {
+    for (let i = 0; i < spec.iterations; i++) {
+      const t = performance.now();
+      await frame.copyTo(buf, opts);
+      times.push(performance.now() - t);
+    }
+    return { frames: spec.iterations };
+  });
+  times.sort((a, b) => a - b);
+  frame.close();
+  return { ...r, copyMsMedian: times[times.length >> 1], copyMsP99: times[Math.floor(times.length * 0.99)] };
+}
+
+// Memory after many decoded-and-closed frames: RSS sampled every 500 frames; slope after warm-up.
+async function memoryCase() {
+  const { track, chunks } = await loadChunks(spec.file, spec.demux, spec.repeat);
+  const samples = [];
+  let frames = 0;
+  const decoder = new wc.VideoDecoder({
+    output(f) {
+      f.close();
+      if (++frames % 500 === 0) samples.push([frames, process.memoryUsage().rss]);
+    },
+    error(e) { throw e; },
+  });
+  decoder.configure({ codec: track.codec, codedWidth: track.codedWidth, codedHeight: track.codedHeight, description: track.description });
+  const r = await measured(async () => {
+    for (const c of chunks) {
+      decoder.decode(c);
+      if (decoder.decodeQueueSize > 64) await new Promise((res) => decoder.addEventListener('dequeue', res, { once: true }));
+    }
+    await decoder.flush();
+    return { frames };
+  });
+  decoder.close();
+  // least-squares slope of RSS over frames, after the first 2,000 (warm-up)
+  const pts = samples.filter(([n]) => n > 2000);
+  const mx = pts.reduce((a, [x]) => a + x, 0) / pts.length;
+  const my = pts.reduce((a, [, y]) => a + y, 0) / pts.length;
+  const slope = pts.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return { ...r, rssSlopeKiBPerFrame: slope / 1024, rssEndMiB: samples[samples.length - 1][1] / 1048576 };
+}
+
+const KINDS = { decode: decodeCase, encode: encodeCase, transcode: transcodeCase, copy: copyCase, memory: memoryCase };
+
 (async () => {
-  let r;
-  if (spec.kind === 'decode') r = await decodeCase();
-  else if (spec.kind === 'encode') r = await encodeCase();
-  else throw new Error(`unknown case kind ${spec.kind}`);
+  const run = KINDS[spec.kind];
+  if (!run) throw new Error(`unknown case kind ${spec.kind}`);
+  const r = await run();
   r.maxRssKiB = process.resourceUsage().maxRSS;
   process.stdout.write(`${JSON.stringify(r)}\n`);
 })().catch((e) => {

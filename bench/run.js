@@ -29,10 +29,11 @@ const fixtures = path.join(__dirname, '..', 'test', 'fixtures');
 function ensureRaw(raw) {
   const fs = require('node:fs');
   const file = path.join(__dirname, '..', raw.raw);
-  if (fs.existsSync(file) && fs.statSync(file).size === raw.width * raw.height * 1.5 * raw.frames) return;
+  const bpp = raw.pixfmt === 'rgba' ? 4 : 1.5;
+  if (fs.existsSync(file) && fs.statSync(file).size === raw.width * raw.height * bpp * raw.frames) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${raw.width}x${raw.height}:rate=30`,
-    '-frames:v', String(raw.frames), '-pix_fmt', 'yuv420p', '-f', 'rawvideo', file]);
+    '-frames:v', String(raw.frames), '-pix_fmt', raw.pixfmt, '-f', 'rawvideo', file]);
   if (r.status !== 0) throw new Error(`could not make ${file}: ${r.stderr}`);
 }
 
@@ -79,6 +80,7 @@ for (let round = 0; round < rounds; round++) {
     // alternate the order each round so neither side always runs on a warmer machine
     const order = round % 2 ? ['ffmpeg', 'lib'] : ['lib', 'ffmpeg'];
     for (const side of order) {
+      if (side === 'ffmpeg' && !c.ffmpeg) continue;
       const r = side === 'lib' ? runLib(c) : runFfmpeg(c);
       res[side].push(r);
       console.log(JSON.stringify({ case: c.name, round, side, ...r }));
@@ -95,17 +97,21 @@ if (!jsonOnly) {
   const cpu = os.cpus();
   console.log(`\n${rounds} interleaved rounds; ${cpu.length} x ${cpu[0] && cpu[0].model}; node ${process.version}; ` +
     `${spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' }).stdout.split('\n')[0]}\n`);
-  console.log('| case | frames | lib fps | ffmpeg fps | fps ratio (median of rounds) | lib CPU ms/frame | ffmpeg -threads 1 CPU ms/frame | CPU ratio | loop p99 / max ms | first frame ms | lib peak RSS MiB |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| case | frames | lib fps | ffmpeg fps | fps ratio (median of rounds) | lib CPU ms/frame | ffmpeg -threads 1 CPU ms/frame | CPU ratio | loop p50 / p99 / max ms | first frame ms | lib peak RSS MiB | other |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const c of cases) {
     const r = results.get(c.name);
     const fps = (x) => (x.frames / x.wallMs) * 1000;
     const libFps = median(r.lib.map(fps));
-    const ffFps = median(r.ffmpeg.map(fps));
-    const ratio = median(r.lib.map((x, i) => fps(x) / fps(r.ffmpeg[i])));
+    const ffFps = r.ffmpeg.length ? median(r.ffmpeg.map(fps)) : null;
+    const ratio = r.ffmpeg.length ? median(r.lib.map((x, i) => fps(x) / fps(r.ffmpeg[i]))) : null;
+    const other = [];
+    if (r.lib[0].copyMsMedian !== undefined) other.push(`copyTo median ${fix(median(r.lib.map((x) => x.copyMsMedian)), 3)} ms, p99 ${fix(median(r.lib.map((x) => x.copyMsP99)), 3)} ms`);
+    if (r.lib[0].rssSlopeKiBPerFrame !== undefined) other.push(`RSS slope ${fix(median(r.lib.map((x) => x.rssSlopeKiBPerFrame)), 4)} KiB/frame after 2,000 frames, end ${fix(median(r.lib.map((x) => x.rssEndMiB)), 0)} MiB`);
     const libCpu = median(r.lib.map((x) => x.cpuMs / x.frames));
     const ff1 = r.ffmpeg1.length ? median(r.ffmpeg1.map((x) => x.cpuMs / x.frames)) : null;
     console.log(`| ${c.name} | ${r.lib[0].frames} | ${fix(libFps)} | ${fix(ffFps)} | ${fix(ratio, 3)} | ${fix(libCpu, 3)} | ${fix(ff1, 3)} | ${ff1 ? fix(libCpu / ff1, 3) : '-'} | ` +
-      `${fix(median(r.lib.map((x) => x.loop.p99)), 2)} / ${fix(median(r.lib.map((x) => x.loop.max)), 2)} | ${fix(median(r.lib.map((x) => x.firstFrameMs)), 1)} | ${fix(median(r.lib.map((x) => x.maxRssKiB / 1024)), 0)} |`);
+      `${fix(median(r.lib.map((x) => x.loop.p50)), 2)} / ${fix(median(r.lib.map((x) => x.loop.p99)), 2)} / ${fix(median(r.lib.map((x) => x.loop.max)), 2)} | ` +
+      `${fix(median(r.lib.map((x) => x.firstFrameMs)), 1)} | ${fix(median(r.lib.map((x) => x.maxRssKiB / 1024)), 0)} | ${other.join('; ')} |`);
   }
 }

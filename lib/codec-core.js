@@ -124,6 +124,7 @@ class CodecCore {
 
   async drain() {
     this.draining = true;
+    let since = performance.now();
     try {
       while (this.pending.length) {
         const item = this.pending.shift();
@@ -133,8 +134,15 @@ class CodecCore {
         }
         this.handle(item);
         // A microtask checkpoint before the next event (see the constructor). Always: the native
-        // side may deliver the next event synchronously right after this call returns.
-        await null;
+        // side may deliver the next event synchronously right after this call returns. And when
+        // the callbacks of a batch have run for 2 ms, a real turn of the event loop, so that a
+        // batch of outputs with slow callbacks cannot hold timers and I/O back.
+        if (performance.now() - since > 2) {
+          await new Promise(setImmediate);
+          since = performance.now();
+        } else {
+          await null;
+        }
       }
     } finally {
       this.draining = false;
