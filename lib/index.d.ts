@@ -263,3 +263,10 @@ export declare class VideoEncoder extends EventTarget {
 
 /** Non-standard: versions of the FFmpeg libraries the addon runs on. */
 export declare function ffmpegVersions(): { libavcodec: string; libavutil: string; libswscale: string; ffmpeg: string };
+
+/**
+ * Non-standard: how codecs created afterwards schedule their threads (Linux).
+ * priority: "idle" (default, SCHED_IDLE: the JS thread always wins the CPU), "normal", or a niceness 1-19.
+ * decoderThreads / encoderThreads: threads per codec, 0 = one per core.
+ */
+export declare function configureThreads(options: { priority?: 'idle' | 'normal' | number; decoderThreads?: number; encoderThreads?: number }): void;

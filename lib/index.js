@@ -17,4 +17,6 @@ module.exports = {
   DOMRectReadOnly,
   // Non-standard: versions of the FFmpeg libraries the addon runs on.
   ffmpegVersions: () => binding.versions(),
+  // Non-standard: scheduling priority and thread counts of codecs created afterwards.
+  configureThreads: require('./options').configureThreads,
 };

@@ -18,6 +18,7 @@ const OPAQUE = {
   RGBA: 'RGBX', BGRA: 'BGRX',
 };
 const opaqueFormat = (f) => (f && OPAQUE[f]) || f;
+const ASYNC_COPY_BYTES = 512 * 1024; // copyTo() of more runs on the thread pool
 const isRgb = (f) => RGB_FORMATS.includes(f);
 
 // Chroma sub-sampling of plane 1 (what "Verify Rect Offset Alignment" needs: the largest factors).
@@ -389,9 +390,12 @@ class VideoFrame {
       }
       const { rect } = p;
       if (!p.convert) {
-        // A plain copy is a few memcpy calls (a 1080p I420 frame is ~3 MB): done here, resolved at once.
-        const out = binding.frameCopyTo(this.#h, dst, rect.x, rect.y, rect.width, rect.height, p.layout);
-        return Promise.resolve(toPlaneLayouts(out));
+        // A plain copy: small ones here (resolved at once), large ones on the thread pool, so that a
+        // consumer copying every decoded 1080p frame does not hold the event loop for each memcpy.
+        if (p.allocationSize < ASYNC_COPY_BYTES) {
+          return Promise.resolve(toPlaneLayouts(binding.frameCopyTo(this.#h, dst, rect.x, rect.y, rect.width, rect.height, p.layout, false, null)));
+        }
+        return binding.frameCopyTo(this.#h, dst, rect.x, rect.y, rect.width, rect.height, p.layout, true, this.#keep).then(toPlaneLayouts);
       }
       const cs = this.#colorSpace;
       const matrix = cs.matrix === null ? -1 : MATRIX.indexOf(cs.matrix);

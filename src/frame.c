@@ -248,8 +248,15 @@ static napi_value js_layout(napi_env env, napi_callback_info info) {
   return layout_result(env, fmt, cl, 1, alloc);
 }
 
+static napi_value queue_copy(napi_env env, wc_frame *fr, napi_value keep, napi_value dest, uint8_t *dst, size_t len,
+                             const wc_computed_layout *cl);
+
+/*
+ * frameCopyTo(h, dest, x, y, w, h, layout|null, async, keep) -> layouts, or a Promise of them when async
+ * (large copies run on the thread pool so that the JS thread is not held for a frame's worth of memcpy).
+ */
 static napi_value js_copy_to(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
+  napi_value argv[9];
   wc_frame *fr;
   wc_rect r;
   wc_computed_layout cl[4];
@@ -257,14 +264,17 @@ static napi_value js_copy_to(napi_env env, napi_callback_info info) {
   uint8_t *dst;
   size_t len;
   char err[256];
-  if (wc_args(env, info, 7, argv, NULL) < 0 || !(fr = wc_frame_from(env, argv[0])) ||
+  int async;
+  if (wc_args(env, info, 9, argv, NULL) < 0 || !(fr = wc_frame_from(env, argv[0])) ||
       wc_get_bytes(env, argv[1], "destination", &dst, &len) < 0 || get_rect(env, argv + 2, &r) < 0 ||
-      compute(env, fr->format, &r, (uint32_t)fr->av->width, (uint32_t)fr->av->height, argv[6], cl, &alloc) < 0)
+      compute(env, fr->format, &r, (uint32_t)fr->av->width, (uint32_t)fr->av->height, argv[6], cl, &alloc) < 0 ||
+      wc_get_bool(env, argv[7], "async", &async) < 0)
     return NULL;
   if (len < alloc) {
     wc_throw_type(env, "copyTo: destination is %zu bytes, %llu are needed", len, (unsigned long long)alloc);
     return NULL;
   }
+  if (async) return queue_copy(env, fr, argv[8], argv[1], dst, len, cl);
   if (wc_copy_planes_out(fr->av, fr->format, cl, dst, len, err, sizeof err) < 0) {
     wc_throw_type(env, "%s", err);
     return NULL;
@@ -275,6 +285,8 @@ static napi_value js_copy_to(napi_env env, napi_callback_info info) {
 /* ---- frameConvert: RGB conversion on the thread pool */
 
 typedef struct convert_job {
+  int copy; /* a plain copy with cl (frameCopyTo async), else an RGB conversion */
+  wc_computed_layout cl[4];
   napi_async_work work;
   napi_deferred deferred;
   napi_ref dest_ref;
@@ -294,6 +306,10 @@ typedef struct convert_job {
 static void convert_execute(napi_env env, void *data) {
   convert_job *j = data;
   (void)env;
+  if (j->copy) {
+    if (wc_copy_planes_out(j->frame, j->fmt, j->cl, j->dst, j->dst_len, j->err, sizeof j->err) < 0) j->failed = 1;
+    return;
+  }
   if (j->borrowed) {
     /* the caller's buffer has no padding for swscale's readers: copy it first */
     AVFrame *padded = wc_frame_padded_copy(j->frame, j->fmt);
@@ -322,6 +338,8 @@ static void convert_complete(napi_env env, napi_status status, void *data) {
     if (napi_create_string_utf8(env, j->err, NAPI_AUTO_LENGTH, &msg) == napi_ok &&
         napi_create_type_error(env, NULL, msg, &v) == napi_ok)
       napi_reject_deferred(env, j->deferred, v);
+  } else if (j->copy) {
+    if ((arr = layout_result(env, j->fmt, j->cl, 0, 0))) napi_resolve_deferred(env, j->deferred, arr);
   } else if (napi_create_array(env, &arr) == napi_ok) {
     napi_value a, b;
     napi_create_double(env, (double)j->offset, &a);
@@ -338,8 +356,10 @@ static void convert_complete(napi_env env, napi_status status, void *data) {
   free(j);
 }
 
+static napi_value start_job(napi_env env, convert_job *j, napi_value keep, napi_value dest);
+
 static napi_value js_convert(napi_env env, napi_callback_info info) {
-  napi_value argv[11], promise, name;
+  napi_value argv[11];
   wc_frame *fr;
   convert_job *j;
   wc_rect r;
@@ -406,8 +426,31 @@ static napi_value js_convert(napi_env env, napi_callback_info info) {
   j->dst_len = len;
   j->offset = offset;
   j->stride = stride;
-  if (napi_create_reference(env, argv[2], 1, &j->dest_ref) != napi_ok ||
-      (!wc_is_nullish(env, argv[1]) && napi_create_reference(env, argv[1], 1, &j->keep_ref) != napi_ok) ||
+  return start_job(env, j, argv[1], argv[2]);
+}
+
+static napi_value queue_copy(napi_env env, wc_frame *fr, napi_value keep, napi_value dest, uint8_t *dst, size_t len,
+                             const wc_computed_layout *cl) {
+  convert_job *j;
+  if (!(j = calloc(1, sizeof(*j))) || !(j->frame = av_frame_clone(fr->av))) {
+    free(j);
+    napi_throw_range_error(env, NULL, "copyTo: out of memory");
+    return NULL;
+  }
+  j->copy = 1;
+  memcpy(j->cl, cl, sizeof j->cl);
+  j->fmt = fr->format;
+  j->borrowed = fr->borrowed;
+  j->dst = dst;
+  j->dst_len = len;
+  return start_job(env, j, keep, dest);
+}
+
+/* Queues j on the thread pool, keeping dest (and the borrowed pixels' buffer, keep) alive. */
+static napi_value start_job(napi_env env, convert_job *j, napi_value keep, napi_value dest) {
+  napi_value promise, name;
+  if (napi_create_reference(env, dest, 1, &j->dest_ref) != napi_ok ||
+      (!wc_is_nullish(env, keep) && napi_create_reference(env, keep, 1, &j->keep_ref) != napi_ok) ||
       napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
       napi_create_string_utf8(env, "webcodecs-native:copyTo", NAPI_AUTO_LENGTH, &name) != napi_ok ||
       napi_create_async_work(env, NULL, name, convert_execute, convert_complete, j, &j->work) != napi_ok ||

@@ -63,6 +63,8 @@ typedef struct wc_event {
 
 typedef struct wc_worker wc_worker;
 
+#define WC_PRIORITY_IDLE (-1)
+
 typedef struct wc_worker_ops {
   /* Worker thread. Runs one command; posts its events with wc_worker_post*. */
   void (*run)(void *impl, wc_worker *w, wc_cmd *cmd);
@@ -86,7 +88,8 @@ struct wc_worker {
   /* Last call made by the worker thread (e.g. release a thread-safe function). */
   void (*on_exit)(void *ctx);
   void *ctx;
-  /* Scheduling niceness applied to the worker thread before any codec work (0 = none). */
+  /* Scheduling of the worker thread, applied before any codec work and inherited by the
+   * threads the codec starts: 0 = unchanged, 1..19 = that niceness, WC_PRIORITY_IDLE = SCHED_IDLE. */
   int nice;
   /* Worker-only state. */
   uint32_t failed_epoch;
