@@ -138,11 +138,12 @@ async function transcodeCase() {
   encoder.configure({ width: track.codedWidth, height: track.codedHeight, framerate: 30, ...spec.config });
   const r = await measured(async (start) => {
     t0 = start;
+    const dequeued = (codec) => new Promise((res) => codec.addEventListener('dequeue', res, { once: true }));
     for (const c of chunks) {
       decoder.decode(c);
-      while (decoder.decodeQueueSize > 16 || encoder.encodeQueueSize > 8) {
-        await new Promise((res) => setImmediate(res));
-      }
+      // backpressure on both codecs, waiting for their dequeue events (no polling)
+      while (decoder.decodeQueueSize > 16) await dequeued(decoder);
+      while (encoder.encodeQueueSize > 8) await dequeued(encoder);
     }
     await decoder.flush();
     await encoder.flush();

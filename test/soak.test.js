@@ -92,13 +92,22 @@ test('soak: 100 encoder lifetimes (H.264, VP8, VP9: configure, encode 3 frames, 
 
 // ------------------------------------------------------------------ 3
 
+// Under AddressSanitizer freed memory sits in ASan's quarantine and allocator and is not handed back,
+// so RSS says nothing about leaks there: that run judges leaks with LeakSanitizer instead, and these
+// tests keep every other check (frames collected, outputs complete). The normal run judges RSS.
+const SANITIZED = process.env.WC_SANITIZED === '1';
+function assertMemory(t, ok, message) {
+  if (SANITIZED) t.diagnostic('RSS not judged under AddressSanitizer (LeakSanitizer checks leaks in this run)');
+  else assert.ok(ok, message);
+}
+
 test('soak: 500 unclosed 1080p VideoFrames from a buffer (1.5 GB) are collected and their memory comes back', async (t) => {
   const { res, msg } = await run('gc-frames.js', 'buffer', { gc: true, env: PINNED_MALLOC });
   t.diagnostic(`collected ${res.collected}/${res.created}; RSS ${res.rssBeforeMB} -> peak ${res.rssPeakMB} -> ${res.rssAfterMB} MB`);
   assert.equal(res.created, 500);
   assert.ok(res.frameMB > 2.9, 'each frame holds ~3 MB');
   assert.ok(res.collected >= 450, `only ${res.collected} of 500 frames were collected\n${msg}`);
-  assert.ok(res.rssAfterMB < res.rssBeforeMB + 150,
+  assertMemory(t, res.rssAfterMB < res.rssBeforeMB + 150,
     `RSS ${res.rssBeforeMB} MB before, ${res.rssPeakMB} MB at the peak, ${res.rssAfterMB} MB after collection\n${msg}`);
 });
 
@@ -108,7 +117,7 @@ test('soak: 300 unclosed decoded 1080p frames (5 x 60 chunks) are all collected 
   assert.deepEqual(res.errors, [], msg);
   assert.equal(res.created, res.runs * res.chunks, 'every chunk gave a frame');
   assert.equal(res.collected, res.created, `${res.collected} of ${res.created} decoded frames were collected\n${msg}`);
-  assert.ok(res.rssAfterMB < res.rssBeforeMB + 150,
+  assertMemory(t, res.rssAfterMB < res.rssBeforeMB + 150,
     `RSS ${res.rssBeforeMB} MB before, ${res.rssPeakMB} MB at the peak, ${res.rssAfterMB} MB after collection\n${msg}`);
 });
 
@@ -156,7 +165,7 @@ test('soak: memory comes back after 10 decodes of the 720p clip (3,000 frames, a
   assert.deepEqual(res.perRun, new Array(res.runs + 1).fill(res.expectedPerRun), 'every run decoded every frame');
   assert.equal(res.ordered, true, 'timestamps increase');
   // One leaked 720p frame per decoded frame would be ~1.4 MB x 3,000.
-  assert.ok(res.growthMB < 30, `RSS grew ${res.growthMB} MB over the warm-up (${res.rssSeriesMB.join(', ')} MB after each run)\n${msg}`);
+  assertMemory(t, res.growthMB < 30, `RSS grew ${res.growthMB} MB over the warm-up (${res.rssSeriesMB.join(', ')} MB after each run)\n${msg}`);
 });
 
 test('soak: memory comes back after 5 encodes of 300 320x240 frames (a new encoder each time)', async (t) => {
@@ -164,7 +173,7 @@ test('soak: memory comes back after 5 encodes of 300 320x240 frames (a new encod
   t.diagnostic(`RSS after warm-up ${res.rssWarmMB} MB; growth after each run ${res.rssSeriesMB.join(', ')} MB; ${res.ms} ms`);
   assert.deepEqual(res.errors, [], msg);
   assert.deepEqual(res.perRun, new Array(res.runs + 1).fill(res.expectedPerRun), 'every run gave a chunk per frame');
-  assert.ok(res.growthMB < 30, `RSS grew ${res.growthMB} MB over the warm-up (${res.rssSeriesMB.join(', ')} MB after each run)\n${msg}`);
+  assertMemory(t, res.growthMB < 30, `RSS grew ${res.growthMB} MB over the warm-up (${res.rssSeriesMB.join(', ')} MB after each run)\n${msg}`);
 });
 
 // ------------------------------------------------------------------ 6
