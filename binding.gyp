@@ -29,7 +29,8 @@
         "src/bitstream.c",
         "src/support.c",
         "src/frame.c",
-        "src/frame_copy.c"
+        "src/frame_copy.c",
+        "src/frame_pool.c"
       ],
       "include_dirs": ["include"],
       "defines": ["NAPI_VERSION=8"],

@@ -50,7 +50,9 @@ const CASES = [
     ['-c:v', 'libx264', '-profile:v', 'high', '-level', '3.1', '-preset', 'medium', '-forced-idr', '1', '-a53cc', '0',
       '-x264-params', 'bframes=0:rc-lookahead=8:sync-lookahead=0', '-b:v', '2M', '-g', '3000', '-bf', '0']),
   encode('new VideoFrame(1080p RGBA) + encode H.264', { codec: 'avc1.640028', bitrate: 4_000_000, latencyMode: 'realtime' },
-    [...X264_RT.map((a) => (a === '3.1' ? '4.0' : a === '2M' ? '4M' : a))], { raw: RAW1080RGBA, frames: 120, format: 'RGBA', loops: 11 }),
+    // the same conversion as ours: BT.709 matrix, limited range, 4:2:0
+    ['-vf', 'scale=out_color_matrix=bt709:out_range=tv', '-pix_fmt', 'yuv420p', ...X264_RT.map((a) => (a === '3.1' ? '4.0' : a === '2M' ? '4M' : a))],
+    { raw: RAW1080RGBA, frames: 120, format: 'RGBA', loops: 11 }),
   {
     name: 'transcode 720p H.264 -> VP9',
     lib: { kind: 'transcode', file: 'testsrc2-1280x720-h264.mp4', config: { codec: 'vp09.00.31.08', bitrate: 2_000_000, latencyMode: 'realtime' } },

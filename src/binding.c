@@ -41,6 +41,7 @@ static void env_finalize(napi_env env, void *data, void *hint) {
   if (e->dispatch) napi_delete_reference(env, e->dispatch);
   if (e->scratch_ref) napi_delete_reference(env, e->scratch_ref);
   wc_sws_cache_unref(&e->sws_cache);
+  wc_frame_pool_release(&e->frame_pool);
   free(e);
 }
 
@@ -81,7 +82,10 @@ NAPI_MODULE_INIT() {
   wc_env *e;
   wc_ffmpeg_global_init();
   e = calloc(1, sizeof(*e));
-  if (e) e->sws_cache = wc_sws_cache_new();
+  if (e) {
+    e->sws_cache = wc_sws_cache_new();
+    e->frame_pool = wc_frame_pool_new(); /* NULL (out of memory): frames are allocated plainly */
+  }
   if (!e) {
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
     return NULL;

@@ -24,11 +24,6 @@
 #define BATCH_MAX_EVENTS 256
 #define BATCH_MAX_NS 3000000LL
 
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* ---------------------------------------------------------------- references */
 
@@ -169,7 +164,7 @@ static void tsfn_call_js(napi_env env, napi_value js_cb, void *context, void *da
   (void)data;
   if (!env) return; /* teardown: queued events are freed with the codec */
   drain_releases(c);
-  t0 = now_ns();
+  t0 = wc_now_ns();
   while ((ev = wc_worker_next_event(&c->w)) != NULL) {
     if (ev->type == WC_EV_IDLE) {
       if (!c->shut && ev->seq == c->sent_seq) {
@@ -190,7 +185,7 @@ static void tsfn_call_js(napi_env env, napi_value js_cb, void *context, void *da
         deliver(env, c, ev);
     }
     wc_event_free(&c->w, ev);
-    if (++n >= BATCH_MAX_EVENTS || now_ns() - t0 > BATCH_MAX_NS) {
+    if (++n >= BATCH_MAX_EVENTS || wc_now_ns() - t0 > BATCH_MAX_NS) {
       /* Leave the rest to another turn of the event loop. */
       if (!c->shut) napi_call_threadsafe_function(c->tsfn, NULL, napi_tsfn_nonblocking);
       break;

@@ -96,16 +96,6 @@ static void free_event_payload(int type, void *p) {
 
 /* ---------------------------------------------------------------- worker side */
 
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void post_error(wc_worker *w, uint32_t epoch, wc_error *e) {
-  wc_worker_fail_epoch(w, epoch);
-  wc_worker_post(w, WC_EV_ERROR, epoch, 0, e);
-}
 
 static void dur_put(wc_decoder *d, int64_t pts, int64_t duration) {
   dur_slot *s = &d->durs[d->dur_next];
@@ -151,7 +141,7 @@ static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   }
   dec_close_codec(d);
   if (!cfg->parsed) {
-    post_error(w, cmd->epoch,
+    wc_worker_post_error(w, cmd->epoch,
                wc_error_new("NotSupportedError", "VideoDecoderConfig.codec: \"%s\" is not a supported codec string",
                             cfg->codec));
     return;
@@ -164,7 +154,7 @@ static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   p.low_delay = cfg->low_delay;
   p.threads = cfg->threads;
   if ((ret = wc_decoder_open(&p, &d->ctx, why, sizeof why)) < 0) {
-    post_error(w, cmd->epoch,
+    wc_worker_post_error(w, cmd->epoch,
                wc_error_new("NotSupportedError", "VideoDecoder.configure(\"%s\"): %s", cfg->codec, why));
     return;
   }
@@ -190,7 +180,7 @@ static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch) {
       AVFrame *c = wc_decoder_convert_frame(&d->sws, f, target, why, sizeof why);
       av_frame_free(&f);
       if (!c) {
-        post_error(w, epoch, wc_error_new("EncodingError", "VideoDecoder: output frame: %s", why));
+        wc_worker_post_error(w, epoch, wc_error_new("EncodingError", "VideoDecoder: output frame: %s", why));
         return AVERROR_EXTERNAL;
       }
       f = c;
@@ -217,12 +207,12 @@ static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch) {
 
 static void report(wc_worker *w, uint32_t epoch, const char *what, int ret) {
   if (ret == AVERROR_EXTERNAL) return; /* already posted */
-  post_error(w, epoch, wc_error_av("EncodingError", what, ret));
+  wc_worker_post_error(w, epoch, wc_error_av("EncodingError", what, ret));
 }
 
 static void dec_decode(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   AVPacket *pkt = cmd->payload;
-  int64_t t0 = now_ns();
+  int64_t t0 = wc_now_ns();
   int ret;
   wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
   atomic_fetch_add_explicit(&d->stats->inputs, 1, memory_order_relaxed);
@@ -236,7 +226,7 @@ static void dec_decode(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   } else if ((ret = receive_all(d, w, cmd->epoch)) < 0 && ret != AVERROR_EOF) {
     report(w, cmd->epoch, "avcodec_receive_frame", ret);
   }
-  wc_stats_time(d->stats, now_ns() - t0);
+  wc_stats_time(d->stats, wc_now_ns() - t0);
 }
 
 static void dec_flush(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {

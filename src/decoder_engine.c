@@ -92,7 +92,7 @@ AVFrame *wc_decoder_convert_frame(struct SwsContext **sws, const AVFrame *in, in
   const wc_pixfmt_desc *td = wc_pixfmt_get(target);
   AVFrame *out;
   int cw = in->width, ch = in->height;
-  if (!(out = wc_frame_alloc(target, cw, ch))) {
+  if (!(out = wc_frame_alloc(NULL, target, cw, ch))) {
     snprintf(why, whylen, "out of memory");
     return NULL;
   }

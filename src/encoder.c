@@ -67,16 +67,6 @@ static void free_event_payload(int type, void *p) {
 
 /* ---------------------------------------------------------------- worker side */
 
-static int64_t now_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void post_error(wc_worker *w, uint32_t epoch, wc_error *e) {
-  wc_worker_fail_epoch(w, epoch);
-  wc_worker_post(w, WC_EV_ERROR, epoch, 0, e);
-}
 
 static void enc_close_codec(wc_encoder *e) {
   avcodec_free_context(&e->ctx);
@@ -381,7 +371,7 @@ static int post_packet(wc_encoder *e, wc_worker *w, uint32_t epoch, AVPacket *pk
     n = wc_annexb_to_length_prefixed(kind == WC_CODEC_HEVC, pkt->data, (size_t)pkt->size, o->data, cap, 1);
     if (n < 0) {
       enc_output_free(o);
-      post_error(w, epoch, wc_error_new("EncodingError", "VideoEncoder: the encoder produced an unparseable access unit"));
+      wc_worker_post_error(w, epoch, wc_error_new("EncodingError", "VideoEncoder: the encoder produced an unparseable access unit"));
       return AVERROR_EXTERNAL;
     }
     o->size = (size_t)n;
@@ -423,14 +413,14 @@ static int receive_all(wc_encoder *e, wc_worker *w, uint32_t epoch) {
 
 static void report(wc_worker *w, uint32_t epoch, const char *what, int ret) {
   if (ret == AVERROR_EXTERNAL) return;
-  post_error(w, epoch, wc_error_av("EncodingError", what, ret));
+  wc_worker_post_error(w, epoch, wc_error_av("EncodingError", what, ret));
 }
 
 static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   enc_input *in = cmd->payload;
   char why[256] = "";
   AVFrame *f = NULL;
-  int64_t t0 = now_ns(), pts;
+  int64_t t0 = wc_now_ns(), pts;
   int ret;
   atomic_fetch_add_explicit(&e->stats->inputs, 1, memory_order_relaxed);
   if (!e->have_cfg) {
@@ -448,7 +438,7 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   }
   if (!e->ctx && (ret = enc_open(e, in, why, sizeof why)) < 0) {
     wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
-    post_error(w, cmd->epoch, wc_error_new(ret == AVERROR(ENOSYS) || ret == AVERROR(EINVAL) ? "NotSupportedError"
+    wc_worker_post_error(w, cmd->epoch, wc_error_new(ret == AVERROR(ENOSYS) || ret == AVERROR(EINVAL) ? "NotSupportedError"
                                                                                           : "EncodingError",
                                            "VideoEncoder(\"%s\"): %s", e->cfg.codec, why));
     return;
@@ -462,7 +452,7 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   }
   wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
   if (!f) {
-    post_error(w, cmd->epoch, wc_error_new("EncodingError", "VideoEncoder: %s", why));
+    wc_worker_post_error(w, cmd->epoch, wc_error_new("EncodingError", "VideoEncoder: %s", why));
     return;
   }
   /* Encoders need increasing timestamps; the chunk gets the frame's own back. */
@@ -498,7 +488,7 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
     report(w, cmd->epoch, "avcodec_send_frame", ret);
   else if ((ret = receive_all(e, w, cmd->epoch)) < 0 && ret != AVERROR_EOF)
     report(w, cmd->epoch, "avcodec_receive_packet", ret);
-  wc_stats_time(e->stats, now_ns() - t0);
+  wc_stats_time(e->stats, wc_now_ns() - t0);
 }
 
 static void enc_flush(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
@@ -537,13 +527,13 @@ static void enc_configure(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   }
   enc_forget_config(e);
   if (!cfg->parsed) {
-    post_error(w, cmd->epoch,
+    wc_worker_post_error(w, cmd->epoch,
                wc_error_new("NotSupportedError", "VideoEncoderConfig.codec: \"%s\" is not a supported codec string",
                             cfg->codec));
     return;
   }
   if (wc_enc_choose(cfg, -1, &ch, why, sizeof why) < 0) {
-    post_error(w, cmd->epoch, wc_error_new("NotSupportedError", "VideoEncoder.configure(\"%s\"): %s", cfg->codec, why));
+    wc_worker_post_error(w, cmd->epoch, wc_error_new("NotSupportedError", "VideoEncoder.configure(\"%s\"): %s", cfg->codec, why));
     return;
   }
   e->cfg = *cfg;

@@ -222,7 +222,7 @@ static napi_value js_from_buffer(napi_env env, napi_callback_info info) {
     f->format = d->av != -1 ? d->av : d->av_opaque;
     return wc_frame_new_handle(env, f, fmt, 1, NULL);
   }
-  if (!(f = wc_frame_alloc(fmt, (int)cw, (int)ch))) goto oom;
+  if (!(f = wc_frame_alloc(wc_env_get(env)->frame_pool, fmt, (int)cw, (int)ch))) goto oom;
   if (wc_copy_planes_in(f, fmt, cl, data, len, err, sizeof err) < 0) {
     av_frame_free(&f);
     wc_throw_type(env, "%s", err);

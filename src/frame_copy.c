@@ -33,7 +33,7 @@ uint64_t wc_plane_rows(int fmt, int p, int h) {
   return ((uint64_t)h + (uint64_t)d->sub_h[p] - 1) / (uint64_t)d->sub_h[p];
 }
 
-AVFrame *wc_frame_alloc(int fmt, int w, int h) {
+AVFrame *wc_frame_alloc(wc_frame_pool *pool, int fmt, int w, int h) {
   const wc_pixfmt_desc *d = wc_pixfmt_get(fmt);
   AVFrame *f;
   uint64_t offs[4], total = 0;
@@ -50,15 +50,23 @@ AVFrame *wc_frame_alloc(int fmt, int w, int h) {
   }
   if (total > (1ULL << 34)) return NULL;
   if (!(f = av_frame_alloc())) return NULL;
-  f->buf[0] = av_buffer_allocz((size_t)total + 64);
+  /* Not zero-filled: that would write every byte twice (and fault every page in on the
+   * caller's thread first). The padding is zeroed here; the image area is the caller's to
+   * write in full (wc_copy_planes_in zeroes what its rectangle leaves out). */
+  f->buf[0] = wc_frame_pool_get(pool, (size_t)total + 64);
   if (!f->buf[0]) {
     av_frame_free(&f);
     return NULL;
   }
   for (int p = 0; p < d->planes; p++) {
-    f->data[p] = f->buf[0]->data + offs[p];
+    uint64_t row = wc_plane_row_bytes(fmt, p, w), rows = wc_plane_rows(fmt, p, h);
+    uint8_t *base = f->buf[0]->data + offs[p];
+    f->data[p] = base;
     f->linesize[p] = strides[p];
+    for (uint64_t y = 0; y < rows; y++) memset(base + y * (uint64_t)strides[p] + row, 0, (size_t)(strides[p] - row));
+    memset(base + rows * (uint64_t)strides[p], 0, (size_t)strides[p]); /* the spare row */
   }
+  memset(f->buf[0]->data + total, 0, 64);
   f->format = d->av != -1 ? d->av : d->av_opaque;
   f->width = w;
   f->height = h;
@@ -69,7 +77,7 @@ AVFrame *wc_frame_padded_copy(const AVFrame *f, int fmt) {
   const wc_pixfmt_desc *d = wc_pixfmt_get(fmt);
   AVFrame *out;
   if (!d || !f) return NULL;
-  if (!(out = wc_frame_alloc(fmt, f->width, f->height))) return NULL;
+  if (!(out = wc_frame_alloc(NULL, fmt, f->width, f->height))) return NULL;
   for (int p = 0; p < d->planes; p++) {
     uint64_t rows = wc_plane_rows(fmt, p, f->height), bytes = wc_plane_row_bytes(fmt, p, f->width);
     for (uint64_t y = 0; y < rows; y++)
@@ -144,11 +152,19 @@ int wc_copy_planes_in(AVFrame *f, int fmt, const wc_computed_layout *cl, const u
     if (check_plane(f, fmt, p, &cl[p], src_len, "VideoFrame", err, errlen) < 0) return -1;
   for (int p = 0; p < d->planes; p++) {
     const wc_computed_layout *c = &cl[p];
-    uint8_t *o = f->data[p] + (ptrdiff_t)c->src_top * f->linesize[p] + (ptrdiff_t)c->src_left_bytes;
+    uint64_t rows = wc_plane_rows(fmt, p, f->height), row_bytes = wc_plane_row_bytes(fmt, p, f->width);
+    uint64_t right = c->src_left_bytes + c->src_width_bytes;
     const uint8_t *s = src + c->dst_offset;
-    for (uint64_t y = 0; y < c->src_height; y++) {
-      memcpy(o, s, (size_t)c->src_width_bytes);
-      o += f->linesize[p];
+    /* the rectangle's pixels come from the buffer; the rest of the plane is zero */
+    for (uint64_t y = 0; y < rows; y++) {
+      uint8_t *o = f->data[p] + (ptrdiff_t)y * f->linesize[p];
+      if (y < c->src_top || y >= c->src_top + c->src_height || c->src_width_bytes == 0) {
+        memset(o, 0, (size_t)row_bytes);
+        continue;
+      }
+      if (c->src_left_bytes) memset(o, 0, (size_t)c->src_left_bytes);
+      memcpy(o + c->src_left_bytes, s, (size_t)c->src_width_bytes);
+      if (right < row_bytes) memset(o + right, 0, (size_t)(row_bytes - right));
       s += c->dst_stride;
     }
   }

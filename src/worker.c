@@ -62,7 +62,7 @@ void wc_event_free(wc_worker *w, wc_event *ev) {
 #define BATCH_EVENTS 16
 #define BATCH_NS 1000000LL
 
-static int64_t now_ns(void) {
+int64_t wc_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
@@ -75,7 +75,7 @@ static int64_t now_ns(void) {
  */
 static void flush_notify(wc_worker *w, int force) {
   if (!w->notify_due) return;
-  if (!force && w->due_events < BATCH_EVENTS && now_ns() - w->due_since_ns < BATCH_NS) return;
+  if (!force && w->due_events < BATCH_EVENTS && wc_now_ns() - w->due_since_ns < BATCH_NS) return;
   w->notify_due = 0;
   w->due_events = 0;
   if (w->notify) w->notify(w->ctx);
@@ -126,7 +126,7 @@ static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payl
   was_empty = wc_queue_push(&w->events, &ev->node);
   if (was_empty > 0 && !w->notify_due) {
     w->notify_due = 1;
-    w->due_since_ns = now_ns();
+    w->due_since_ns = wc_now_ns();
   }
   w->due_events++;
   if (!deferred) flush_notify(w, wc_queue_length(&w->cmds) == 0);
@@ -144,6 +144,11 @@ int wc_worker_post_deferred(wc_worker *w, int type, uint32_t epoch, uint64_t seq
 void wc_worker_fail_epoch(wc_worker *w, uint32_t epoch) {
   w->failed = 1;
   w->failed_epoch = epoch;
+}
+
+int wc_worker_post_error(wc_worker *w, uint32_t epoch, void *error) {
+  wc_worker_fail_epoch(w, epoch);
+  return wc_worker_post(w, WC_EV_ERROR, epoch, 0, error);
 }
 
 wc_event *wc_worker_next_event(wc_worker *w) {

@@ -1387,3 +1387,29 @@ test('DOMException codes of the errors VideoFrame raises', async () => {
     assert.equal(e.code, 11);
   }
 });
+
+test('pixels outside the visibleRect of a frame made from a buffer are zero, even in recycled memory', async () => {
+  // Frames from buffers reuse the memory of closed frames of the same size: leave some dirty first.
+  const codedWidth = 64;
+  const codedHeight = 48;
+  for (let i = 0; i < 8; i++) {
+    new VideoFrame(new Uint8Array((codedWidth * codedHeight * 3) / 2).fill(0xab), { format: 'I420', codedWidth, codedHeight, timestamp: i }).close();
+  }
+  const rect = { x: 16, y: 8, width: 32, height: 24 };
+  const visible = new Uint8Array((rect.width * rect.height * 3) / 2).fill(0x5c);
+  const frame = new VideoFrame(visible, { format: 'I420', codedWidth, codedHeight, visibleRect: rect, timestamp: 0 });
+  const full = { x: 0, y: 0, width: codedWidth, height: codedHeight };
+  const out = new Uint8Array(frame.allocationSize({ rect: full }));
+  const layout = await frame.copyTo(out, { rect: full });
+  frame.close();
+  const planes = [[codedWidth, codedHeight, 1], [codedWidth / 2, codedHeight / 2, 2], [codedWidth / 2, codedHeight / 2, 2]];
+  planes.forEach(([w, h, sub], p) => {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const inside = x >= rect.x / sub && x < (rect.x + rect.width) / sub && y >= rect.y / sub && y < (rect.y + rect.height) / sub;
+        const v = out[layout[p].offset + y * layout[p].stride + x];
+        assert.equal(v, inside ? 0x5c : 0, `plane ${p} (${x}, ${y})`);
+      }
+    }
+  });
+});

@@ -14,6 +14,7 @@ typedef struct wc_env {
   napi_ref scratch_ref; /* Float64Array(WC_SCRATCH_LEN) shared with lib/ */
   double *scratch;      /* its backing store: per-output facts without allocations */
   struct wc_sws_cache *sws_cache; /* scaler contexts for copyTo conversions (frame_copy.h) */
+  struct wc_frame_pool *frame_pool; /* recycled memory of new VideoFrame(buffer) (frame_pool.h) */
 } wc_env;
 
 /* The environment's instance data (never NULL after module init). */

@@ -9,10 +9,16 @@
 
 #include <libavutil/frame.h>
 
+#include "wc/frame_pool.h"
 #include "wc/pixfmt.h"
 
-/* A frame of format fmt (coded size w x h) with 64-byte aligned strides. NULL when out of memory. */
-AVFrame *wc_frame_alloc(int fmt, int w, int h);
+/*
+ * A frame of format fmt (coded size w x h) with 64-byte aligned strides, its memory from pool
+ * (NULL: a plain allocation). NULL when out of memory.
+ * Row padding, a spare row per plane and the tail are zeroed; the image area is NOT: the caller
+ * writes every pixel (wc_copy_planes_in does, zeroing what its rectangle leaves out).
+ */
+AVFrame *wc_frame_alloc(wc_frame_pool *pool, int fmt, int w, int h);
 
 /*
  * A copy of f (format fmt) into a wc_frame_alloc frame. FFmpeg's readers (swscale,

@@ -139,5 +139,10 @@ int wc_worker_post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *p
 int wc_worker_post_deferred(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload);
 /* Marks the epoch failed: later commands of that epoch are dropped unrun (the JS side closes the codec). */
 void wc_worker_fail_epoch(wc_worker *w, uint32_t epoch);
+/* Fails the epoch and posts WC_EV_ERROR with the payload (the codec's error object). */
+int wc_worker_post_error(wc_worker *w, uint32_t epoch, void *error);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+int64_t wc_now_ns(void);
 
 #endif

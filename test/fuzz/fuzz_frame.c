@@ -300,7 +300,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* a hostile layout far beyond the pixels: a small buffer must be refused, not overrun */
     uint64_t small = 4096;
     uint8_t *buf = malloc(small);
-    f = wc_frame_alloc(fmt, (int)cw, (int)ch);
+    f = wc_frame_alloc(NULL, fmt, (int)cw, (int)ch);
     if (!f || !buf) abort();
     memset(buf, 0, small);
     if (rows_end(cl, d->planes) > small) {
@@ -336,7 +336,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     rin = 0;
   } else {
     uint64_t touched = rows_end(cl, d->planes);
-    f = wc_frame_alloc(fmt, (int)cw, (int)ch);
+    f = wc_frame_alloc(NULL, fmt, (int)cw, (int)ch);
     FUZZ_CHECK(f != NULL, "wc_frame_alloc(%s, %u, %u) failed", d->name, cw, ch);
     FUZZ_CHECK(f->width == (int)cw && f->height == (int)ch, "frame size");
     for (int p = 0; p < d->planes; p++)

@@ -16,7 +16,7 @@ const outDir = path.join(fuzzDir, 'out');
 const CC = process.env.FUZZ_CC || 'clang';
 
 const ENGINE = ['src/decoder_engine.c', 'src/config_record.c', 'src/codec_string.c', 'src/pixfmt.c',
-  'src/frame_copy.c', 'src/colorspace.c', 'src/errors.c'];
+  'src/frame_copy.c', 'src/frame_pool.c', 'src/colorspace.c', 'src/errors.c'];
 
 function decodeTarget(codec) {
   return {
@@ -34,7 +34,7 @@ const targets = [
   { name: 'bitstream', source: 'fuzz_bitstream.c', defines: [],
     sources: ['src/bitstream.c', 'src/config_record.c', 'src/codec_string.c'], maxLen: 16384 },
   { name: 'frame', source: 'fuzz_frame.c', defines: [],
-    sources: ['src/pixfmt.c', 'src/frame_copy.c', 'src/colorspace.c'], maxLen: 256 },
+    sources: ['src/pixfmt.c', 'src/frame_copy.c', 'src/frame_pool.c', 'src/colorspace.c'], maxLen: 256 },
   ...['h264', 'hevc', 'vp8', 'vp9', 'av1'].map(decodeTarget),
 ].map((t) => ({
   ...t,
