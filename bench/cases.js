@@ -61,6 +61,7 @@ const CASES = [
   { name: 'copyTo 1080p I420 (ms per call)', lib: { kind: 'copy', file: 'testsrc2-1920x1080-h264.h264', iterations: 300 }, ffmpeg: null },
   { name: 'copyTo 1080p -> RGBA (ms per call)', lib: { kind: 'copy', file: 'testsrc2-1920x1080-h264.h264', iterations: 150, format: 'RGBA' },
     ffmpeg: null },
+  { name: 'memory: 60 held (unclosed) decoded 1080p frames', lib: { kind: 'held', file: 'testsrc2-1920x1080-h264.h264', hold: 60 }, ffmpeg: null },
   { name: 'memory: 10,200 decoded-and-closed 720p frames', lib: { kind: 'memory', file: 'testsrc2-1280x720-h264.mp4', repeat: 34 }, ffmpeg: null },
 ];
 

@@ -74,16 +74,16 @@ async function decodeCase() {
   return r;
 }
 
-function readRaw(file) {
-  return fs.readFileSync(path.isAbsolute(file) ? file : path.join(__dirname, '..', file));
-}
-
 // Encode raw frames (I420, or RGBA through `new VideoFrame`) read from the same file ffmpeg reads.
 async function encodeCase() {
   const { width: w, height: h, frames: n, format = 'I420' } = spec;
-  const raw = readRaw(spec.raw);
+  // frames are read from the file one at a time, as ffmpeg reads them (the page cache holds it),
+  // asynchronously as a real producer would (a sync read of 8 MB would block the event loop)
+  const file = path.isAbsolute(spec.raw) ? spec.raw : path.join(__dirname, '..', spec.raw);
+  const fh = await fs.promises.open(file, 'r');
   const size = format === 'RGBA' ? w * h * 4 : (w * h * 3) / 2;
-  const rawFrames = Math.floor(raw.length / size); // the source is cycled when shorter than n
+  const rawFrames = Math.floor((await fh.stat()).size / size); // the source is cycled when shorter than n
+  const pixels = Buffer.allocUnsafe(size);
   let chunks = 0;
   let bytes = 0;
   let firstFrame = 0;
@@ -99,8 +99,8 @@ async function encodeCase() {
   const r = await measured(async (start) => {
     t0 = start;
     for (let i = 0; i < n; i++) {
-      const k = i % rawFrames;
-      const frame = new wc.VideoFrame(raw.subarray(k * size, (k + 1) * size), {
+      await fh.read(pixels, 0, size, (i % rawFrames) * size);
+      const frame = new wc.VideoFrame(pixels, {
         format, codedWidth: w, codedHeight: h, timestamp: Math.round((i * 1e6) / 30), duration: 33333,
       });
       encoder.encode(frame);
@@ -113,6 +113,7 @@ async function encodeCase() {
     return { frames: chunks, firstFrameMs: firstFrame, bytes };
   });
   encoder.close();
+  await fh.close();
   return r;
 }
 
@@ -209,7 +210,35 @@ async function memoryCase() {
   return { ...r, rssSlopeKiBPerFrame: slope / 1024, rssEndMiB: samples[samples.length - 1][1] / 1048576 };
 }
 
-const KINDS = { decode: decodeCase, encode: encodeCase, transcode: transcodeCase, copy: copyCase, memory: memoryCase };
+// What a held decoded frame costs: decode the clip keeping the first `hold` frames open, then
+// RSS growth over the same decode with every frame closed, per held frame (vs its pixel bytes).
+async function heldCase() {
+  const { track, chunks } = await loadChunks(spec.file, spec.demux);
+  const decodeAll = async (hold) => {
+    const kept = [];
+    const decoder = new wc.VideoDecoder({
+      output(f) { if (kept.length < hold) kept.push(f); else f.close(); },
+      error(e) { throw e; },
+    });
+    decoder.configure({ codec: track.codec, codedWidth: track.codedWidth, codedHeight: track.codedHeight, description: track.description });
+    for (const c of chunks) decoder.decode(c);
+    await decoder.flush();
+    decoder.close();
+    return kept;
+  };
+  (await decodeAll(0)).length; // warm-up: the allocator and the codec reach their steady size
+  const before = process.memoryUsage().rss;
+  const r = await measured(async () => {
+    const kept = await decodeAll(spec.hold);
+    const after = process.memoryUsage().rss;
+    const frameBytes = kept[0].allocationSize();
+    for (const f of kept) f.close();
+    return { frames: kept.length, heldMiBPerFrame: (after - before) / kept.length / 1048576, frameBytes };
+  });
+  return r;
+}
+
+const KINDS = { decode: decodeCase, encode: encodeCase, transcode: transcodeCase, copy: copyCase, memory: memoryCase, held: heldCase };
 
 (async () => {
   const run = KINDS[spec.kind];

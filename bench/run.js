@@ -5,6 +5,7 @@
 // medians and per-round ratios.
 //
 //   node bench/run.js [--rounds N] [--case name-substring ...] [--json-only]
+//   node bench/run.js --from run.jsonl [--case ...]   (the table again from a saved run's JSON lines)
 //
 // Library runs are fresh processes (bench/child.js); the clock runs from the first
 // decode() to flush() resolving, with the clip already demuxed in memory. FFmpeg runs
@@ -72,9 +73,25 @@ const median = (xs) => {
 };
 const fix = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
+const from = opt('--from', null);
 const cases = CASES.filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));
 const results = new Map(cases.map((c) => [c.name, { lib: [], ffmpeg: [], ffmpeg1: [] }]));
-for (let round = 0; round < rounds; round++) {
+let roundsRun = rounds;
+if (from) {
+  // the table again from the JSON lines of an earlier run
+  const sides = { lib: 'lib', ffmpeg: 'ffmpeg', 'ffmpeg-threads1': 'ffmpeg1' };
+  roundsRun = 0;
+  for (const line of require('node:fs').readFileSync(from, 'utf8').split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const { case: name, round, side, ...r } = JSON.parse(line);
+    const res = results.get(name);
+    if (!res || !sides[side]) continue;
+    res[sides[side]].push(r);
+    roundsRun = Math.max(roundsRun, round + 1);
+  }
+  for (const [name, r] of results) if (!r.lib.length) results.delete(name);
+}
+for (let round = 0; !from && round < rounds; round++) {
   for (const c of cases) {
     const res = results.get(c.name);
     // alternate the order each round so neither side always runs on a warmer machine
@@ -95,22 +112,25 @@ for (let round = 0; round < rounds; round++) {
 
 if (!jsonOnly) {
   const cpu = os.cpus();
-  console.log(`\n${rounds} interleaved rounds; ${cpu.length} x ${cpu[0] && cpu[0].model}; node ${process.version}; ` +
+  console.log(`\n${roundsRun} interleaved rounds${from ? ` (from ${from})` : ''}; ${cpu.length} x ${cpu[0] && cpu[0].model}; node ${process.version}; ` +
     `${spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' }).stdout.split('\n')[0]}\n`);
-  console.log('| case | frames | lib fps | ffmpeg fps | fps ratio (median of rounds) | lib CPU ms/frame | ffmpeg -threads 1 CPU ms/frame | CPU ratio | loop p50 / p99 / max ms | first frame ms | lib peak RSS MiB | other |');
+  console.log('| case | frames | lib fps | ffmpeg fps | fps ratio: median (min-max of rounds) | lib CPU ms/frame | ffmpeg -threads 1 CPU ms/frame | CPU ratio | loop p50 / p99 / max ms | first frame ms | lib peak RSS MiB | other |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const c of cases) {
     const r = results.get(c.name);
+    if (!r) continue;
     const fps = (x) => (x.frames / x.wallMs) * 1000;
     const libFps = median(r.lib.map(fps));
     const ffFps = r.ffmpeg.length ? median(r.ffmpeg.map(fps)) : null;
-    const ratio = r.ffmpeg.length ? median(r.lib.map((x, i) => fps(x) / fps(r.ffmpeg[i]))) : null;
+    const ratios = r.ffmpeg.length ? r.lib.map((x, i) => fps(x) / fps(r.ffmpeg[i])) : [];
+    const ratio = ratios.length ? `${fix(median(ratios), 3)} (${fix(Math.min(...ratios), 2)}-${fix(Math.max(...ratios), 2)})` : '-';
     const other = [];
     if (r.lib[0].copyMsMedian !== undefined) other.push(`copyTo median ${fix(median(r.lib.map((x) => x.copyMsMedian)), 3)} ms, p99 ${fix(median(r.lib.map((x) => x.copyMsP99)), 3)} ms`);
     if (r.lib[0].rssSlopeKiBPerFrame !== undefined) other.push(`RSS slope ${fix(median(r.lib.map((x) => x.rssSlopeKiBPerFrame)), 4)} KiB/frame after 2,000 frames, end ${fix(median(r.lib.map((x) => x.rssEndMiB)), 0)} MiB`);
+    if (r.lib[0].heldMiBPerFrame !== undefined) other.push(`${fix(median(r.lib.map((x) => x.heldMiBPerFrame)), 2)} MiB of RSS per held frame (${fix(r.lib[0].frameBytes / 1048576, 2)} MiB of pixels)`);
     const libCpu = median(r.lib.map((x) => x.cpuMs / x.frames));
     const ff1 = r.ffmpeg1.length ? median(r.ffmpeg1.map((x) => x.cpuMs / x.frames)) : null;
-    console.log(`| ${c.name} | ${r.lib[0].frames} | ${fix(libFps)} | ${fix(ffFps)} | ${fix(ratio, 3)} | ${fix(libCpu, 3)} | ${fix(ff1, 3)} | ${ff1 ? fix(libCpu / ff1, 3) : '-'} | ` +
+    console.log(`| ${c.name} | ${r.lib[0].frames} | ${fix(libFps)} | ${fix(ffFps)} | ${ratio} | ${fix(libCpu, 3)} | ${fix(ff1, 3)} | ${ff1 ? fix(libCpu / ff1, 3) : '-'} | ` +
       `${fix(median(r.lib.map((x) => x.loop.p50)), 2)} / ${fix(median(r.lib.map((x) => x.loop.p99)), 2)} / ${fix(median(r.lib.map((x) => x.loop.max)), 2)} | ` +
       `${fix(median(r.lib.map((x) => x.firstFrameMs)), 1)} | ${fix(median(r.lib.map((x) => x.maxRssKiB / 1024)), 0)} | ${other.join('; ')} |`);
   }
