@@ -113,10 +113,10 @@ static void op_length_prefixed(const uint8_t *in, size_t len, int hevc, int drop
   r = wc_annexb_to_length_prefixed(hevc, in, len, out, cap, drop);
   FUZZ_CHECK(r >= 0 && (uint64_t)r <= cap, "len + len/3 + 16 = %zu bytes was not enough (%lld)", cap, (long long)r);
   {
-    /* the output is exactly the (kept) NAL units of the first MAX_NALS_LIB, in order */
+    /* the output is exactly the (kept) NAL units, all of them, in order (the conversion has no limit) */
     size_t pos = 0;
     int kept = 0;
-    for (int i = 0; i < n && i < MAX_NALS_LIB; i++) {
+    for (int i = 0; i < n; i++) {
       uint32_t l;
       if (drop && is_ps(hevc, wc_nal_type(hevc, &all[i]))) continue;
       FUZZ_CHECK(pos + 4 <= (size_t)r, "output ends before NAL %d", i);
