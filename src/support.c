@@ -56,15 +56,21 @@ static void support_execute(napi_env env, void *data) {
   }
 }
 
-static void support_complete(napi_env env, napi_status status, void *data) {
-  support_job *j = data;
+/* Resolves an isConfigSupported promise with {supported, reason} and deletes its work item. */
+static void resolve_support(napi_env env, napi_status status, napi_deferred deferred, napi_async_work work,
+                            int supported, const char *reason) {
   napi_value o;
   if (napi_create_object(env, &o) == napi_ok) {
-    wc_set_bool(env, o, "supported", status == napi_ok && j->supported);
-    wc_set_string(env, o, "reason", j->reason);
-    napi_resolve_deferred(env, j->deferred, o);
+    wc_set_bool(env, o, "supported", status == napi_ok && supported);
+    wc_set_string(env, o, "reason", reason);
+    napi_resolve_deferred(env, deferred, o);
   }
-  napi_delete_async_work(env, j->work);
+  napi_delete_async_work(env, work);
+}
+
+static void support_complete(napi_env env, napi_status status, void *data) {
+  support_job *j = data;
+  resolve_support(env, status, j->deferred, j->work, j->supported, j->reason);
   free(j->extradata);
   free(j);
 }
@@ -129,13 +135,7 @@ static void enc_support_execute(napi_env env, void *data) {
 
 static void enc_support_complete(napi_env env, napi_status status, void *data) {
   enc_support_job *j = data;
-  napi_value o;
-  if (napi_create_object(env, &o) == napi_ok) {
-    wc_set_bool(env, o, "supported", status == napi_ok && j->supported);
-    wc_set_string(env, o, "reason", j->reason);
-    napi_resolve_deferred(env, j->deferred, o);
-  }
-  napi_delete_async_work(env, j->work);
+  resolve_support(env, status, j->deferred, j->work, j->supported, j->reason);
   free(j);
 }
 
