@@ -9,10 +9,10 @@
 // Every terminate() must resolve; then this (main) thread encodes 30 320x240 frames
 // with H.264 and with VP8, decodes them again and checks count, timestamps and
 // PSNR against the source. The OS thread count is reported before and after.
-const { Worker } = require('node:worker_threads');
 const path = require('node:path');
 const fs = require('node:fs');
 const { psnr } = require('../helpers/synth');
+const kit = require('../helpers/workers');
 const { wc, loadTrack, configOf, emit, modeOrSkip, sleep, threadCount, i420Bytes, frameOf, errText } = require('./util');
 
 const mode = modeOrSkip(['encode', 'decode']);
@@ -20,13 +20,7 @@ const WORKER = path.join(__dirname, 'worker.js');
 const N = 20;
 
 function startWorker(workerData) {
-  const w = new Worker(WORKER, { workerData });
-  const rec = { messages: [], errors: [], exitCode: null };
-  rec.exit = new Promise((resolve) => w.on('exit', (code) => { rec.exitCode = code; resolve(code); }));
-  w.on('error', (e) => rec.errors.push(e && e.message));
-  w.on('message', (m) => rec.messages.push(m));
-  rec.worker = w;
-  return rec;
+  return kit.startWorker(WORKER, workerData);
 }
 
 // Encodes n frames with `codec`, decodes the chunks; compares with the source.
@@ -97,22 +91,7 @@ async function main() {
     const rec = startWorker(data(i));
     rec.index = i;
     recs.push(rec);
-    rec.terminated = new Promise((resolve) => {
-      let done = false;
-      const kill = (why) => {
-        if (done) return;
-        done = true;
-        rec.why = why;
-        threadsPeak = Math.max(threadsPeak, threadCount());
-        rec.worker.terminate().then((code) => { rec.resolved = true; rec.terminateCode = code; resolve(); },
-          (e) => { rec.rejected = String(e); resolve(); });
-      };
-      rec.worker.on('message', (m) => {
-        if (i % 2 === 0 && m.type === 'output') kill('first output');
-        if (i % 2 === 1 && m.type === 'started') setTimeout(() => kill('timer'), 5 + Math.floor(Math.random() * 46));
-      });
-      rec.exit.then(() => kill('exited by itself'));
-    });
+    rec.terminated = kit.terminateOnCue(rec, i, () => { threadsPeak = Math.max(threadsPeak, threadCount()); });
   }
   await Promise.all(recs.map((r) => r.terminated));
   await Promise.all(recs.map((r) => r.exit));

@@ -17,10 +17,10 @@
 //   main-exit  6 Workers decode the 720p clip; 20 ms after all of them have
 //              started decoding, this thread calls process.exit(4).
 // The OS thread count of the process is reported before, at the peak and after.
-const { Worker } = require('node:worker_threads');
 const path = require('node:path');
 const fs = require('node:fs');
 const { wc, loadTrack, configOf, chunkOf, emit, modeOrSkip, sleep, threadCount } = require('./common');
+const kit = require('../../helpers/workers');
 
 const mode = modeOrSkip(['terminate', 'terminate-early', 'terminate-churn', 'natural', 'main-exit']);
 const WORKER = path.join(__dirname, 'worker-decode.js');
@@ -30,15 +30,7 @@ function plainTrack(t) {
 }
 
 function startWorker(mode, track) {
-  const w = new Worker(WORKER, { workerData: { mode, track } });
-  const rec = { mode, messages: [], errors: [], exitCode: null, exited: false };
-  rec.exit = new Promise((resolve) => {
-    w.on('exit', (code) => { rec.exitCode = code; rec.exited = true; resolve(code); });
-  });
-  w.on('error', (e) => rec.errors.push(e && e.message));
-  w.on('message', (m) => rec.messages.push(m));
-  rec.worker = w;
-  return rec;
+  return kit.startWorker(WORKER, { mode, track }, { mode });
 }
 
 async function decodeInMain(track) {
@@ -63,23 +55,7 @@ async function terminateMode() {
     const rec = startWorker('busy', i % 2 ? t1080 : t720);
     rec.index = i;
     recs.push(rec);
-    rec.terminated = new Promise((resolve) => {
-      let done = false;
-      const kill = (why) => {
-        if (done) return;
-        done = true;
-        rec.why = why;
-        threadsPeak = Math.max(threadsPeak, threadCount());
-        const p = rec.worker.terminate();
-        p.then((code) => { rec.terminateResolved = true; rec.terminateCode = code; resolve(); },
-          (e) => { rec.terminateRejected = String(e); resolve(); });
-      };
-      rec.worker.on('message', (m) => {
-        if (i % 2 === 0 && m.type === 'output') kill('first output');
-        if (i % 2 === 1 && m.type === 'started') setTimeout(() => kill('timer'), 5 + Math.floor(Math.random() * 46));
-      });
-      rec.exit.then(() => kill('exited by itself'));
-    });
+    rec.terminated = kit.terminateOnCue(rec, i, () => { threadsPeak = Math.max(threadsPeak, threadCount()); });
   }
   await Promise.all(recs.map((r) => r.terminated));
   await Promise.all(recs.map((r) => r.exit));
@@ -89,7 +65,7 @@ async function terminateMode() {
   emit({
     mode,
     workers: recs.map((r) => ({
-      index: r.index, why: r.why, resolved: !!r.terminateResolved, rejected: r.terminateRejected, exitCode: r.exitCode,
+      index: r.index, why: r.why, resolved: !!r.resolved, rejected: r.rejected, exitCode: r.exitCode,
       errors: r.errors, decoderErrors: r.messages.filter((m) => m.type === 'error').map((m) => m.error),
       sawStarted: r.messages.some((m) => m.type === 'started'),
     })),
@@ -108,12 +84,9 @@ async function terminateEarlyMode() {
   for (let i = 0; i < 20; i++) {
     const rec = startWorker('busy', i % 2 ? t1080 : t720);
     recs.push(rec);
-    rec.terminated = new Promise((resolve) => {
-      setTimeout(() => {
-        rec.sawStarted = rec.messages.some((m) => m.type === 'started');
-        rec.worker.terminate().then((code) => { rec.terminateResolved = true; rec.terminateCode = code; resolve(); },
-          (e) => { rec.terminateRejected = String(e); resolve(); });
-      }, Math.floor(Math.random() * 51));
+    rec.terminated = new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 51))).then(() => {
+      rec.sawStarted = rec.messages.some((m) => m.type === 'started');
+      return kit.terminate(rec);
     });
   }
   await Promise.all(recs.map((r) => r.terminated));
@@ -123,7 +96,7 @@ async function terminateEarlyMode() {
   const main = await decodeInMain(t720);
   emit({
     mode,
-    workers: recs.map((r, index) => ({ index, resolved: !!r.terminateResolved, rejected: r.terminateRejected, exitCode: r.exitCode,
+    workers: recs.map((r, index) => ({ index, resolved: !!r.resolved, rejected: r.rejected, exitCode: r.exitCode,
       errors: r.errors, sawStarted: r.sawStarted })),
     threadsBefore, threadsAfter, main,
   });
