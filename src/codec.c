@@ -301,18 +301,19 @@ wc_codec *wc_codec_from(napi_env env, napi_value h) {
   return p;
 }
 
-uint64_t wc_codec_send(napi_env env, wc_codec *c, int type, void *payload) {
+napi_value wc_codec_send(napi_env env, wc_codec *c, int type, void *payload) {
   wc_cmd *cmd;
+  napi_value out;
   if (c->shut) {
     if (payload && c->w.ops->free_cmd_payload) c->w.ops->free_cmd_payload(type, payload);
     wc_throw_dom(env, "InvalidStateError", "%s: the codec is closed", c->cls->name);
-    return 0;
+    return NULL;
   }
   cmd = wc_cmd_new(type, c->js_epoch, c->sent_seq + 1, payload);
   if (!cmd) {
     if (payload && c->w.ops->free_cmd_payload) c->w.ops->free_cmd_payload(type, payload);
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
-    return 0;
+    return NULL;
   }
   c->sent_seq++;
   set_busy(c, 1);
@@ -320,20 +321,18 @@ uint64_t wc_codec_send(napi_env env, wc_codec *c, int type, void *payload) {
     wc_worker_reset(&c->w, cmd);
   else
     wc_worker_send(&c->w, cmd);
-  return c->sent_seq;
+  WC_CALL(env, napi_create_double(env, (double)c->sent_seq, &out));
+  return out;
 }
 
 /* ---------------------------------------------------------------- exported natives */
 
 /* codecFlush(h) -> seq */
 static napi_value js_flush(napi_env env, napi_callback_info info) {
-  napi_value argv[1], out;
+  napi_value argv[1];
   wc_codec *c;
-  uint64_t seq;
   if (wc_args(env, info, 1, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0]))) return NULL;
-  if (!(seq = wc_codec_send(env, c, WC_CMD_FLUSH, NULL))) return NULL;
-  WC_CALL(env, napi_create_double(env, (double)seq, &out));
-  return out;
+  return wc_codec_send(env, c, WC_CMD_FLUSH, NULL);
 }
 
 /* codecReset(h): new epoch; drops queued commands; the worker resets the codec. */
@@ -343,7 +342,7 @@ static napi_value js_reset(napi_env env, napi_callback_info info) {
   if (wc_args(env, info, 1, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0]))) return NULL;
   if (c->shut) return NULL;
   c->js_epoch++;
-  if (!wc_codec_send(env, c, WC_CMD_RESET, NULL)) return NULL;
+  wc_codec_send(env, c, WC_CMD_RESET, NULL);
   return NULL;
 }
 

@@ -361,14 +361,13 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
  * codedWidth/codedHeight are 0 when absent; description null when absent.
  */
 static napi_value js_configure(napi_env env, napi_callback_info info) {
-  napi_value argv[2], out;
+  napi_value argv[2];
   wc_codec *c;
   dec_config *cfg;
   uint8_t *desc;
   size_t desc_len;
   int32_t cw, ch, threads;
   int low_delay;
-  uint64_t seq;
   if (wc_args(env, info, 2, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0]))) return NULL;
   if (!(cfg = calloc(1, sizeof(*cfg)))) {
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
@@ -397,21 +396,18 @@ static napi_value js_configure(napi_env env, napi_callback_info info) {
   cfg->coded_height = ch;
   cfg->low_delay = low_delay;
   cfg->threads = threads < 0 ? 0 : threads;
-  if (!(seq = wc_codec_send(env, c, WC_CMD_CONFIGURE, cfg))) return NULL;
-  WC_CALL(env, napi_create_double(env, (double)seq, &out));
-  return out;
+  return wc_codec_send(env, c, WC_CMD_CONFIGURE, cfg);
 }
 
 /* decoderDecode(h, data, timestamp, duration (-1: none), key) -> seq */
 static napi_value js_decode(napi_env env, napi_callback_info info) {
-  napi_value argv[5], out;
+  napi_value argv[5];
   wc_codec *c;
   uint8_t *data;
   size_t len;
   int64_t ts, dur;
   int key;
   AVPacket *pkt;
-  uint64_t seq;
   if (wc_args(env, info, 5, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0])) ||
       wc_get_bytes(env, argv[1], "data", &data, &len) < 0 || wc_get_int64(env, argv[2], "timestamp", &ts) < 0 ||
       wc_get_int64(env, argv[3], "duration", &dur) < 0 || wc_get_bool(env, argv[4], "key", &key) < 0)
@@ -431,9 +427,7 @@ static napi_value js_decode(napi_env env, napi_callback_info info) {
   pkt->duration = dur >= 0 ? dur : 0;
   pkt->opaque = dur >= 0 ? (void *)(intptr_t)1 : NULL; /* the chunk has a duration (0 included) */
   if (key) pkt->flags |= AV_PKT_FLAG_KEY;
-  if (!(seq = wc_codec_send(env, c, WC_CMD_DECODE, pkt))) return NULL;
-  WC_CALL(env, napi_create_double(env, (double)seq, &out));
-  return out;
+  return wc_codec_send(env, c, WC_CMD_DECODE, pkt);
 }
 
 napi_status wc_decoder_init(napi_env env, napi_value exports) {

@@ -126,10 +126,9 @@ int wc_enc_config_read(napi_env env, napi_value o, wc_enc_config *cfg) {
 }
 
 static napi_value js_configure(napi_env env, napi_callback_info info) {
-  napi_value argv[2], out;
+  napi_value argv[2];
   wc_codec *c;
   wc_enc_config *cfg;
-  uint64_t seq;
   if (wc_args(env, info, 2, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0]))) return NULL;
   if (!(cfg = malloc(sizeof(*cfg)))) {
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
@@ -139,22 +138,19 @@ static napi_value js_configure(napi_env env, napi_callback_info info) {
     free(cfg);
     return NULL;
   }
-  if (!(seq = wc_codec_send(env, c, WC_CMD_CONFIGURE, cfg))) return NULL;
-  WC_CALL(env, napi_create_double(env, (double)seq, &out));
-  return out;
+  return wc_codec_send(env, c, WC_CMD_CONFIGURE, cfg);
 }
 
 /*
  * encoderEncode(h, frameHandle, keep, timestamp, duration, key, quantizer, x, y, w, h, format, [p, t, m, range]) -> seq
  */
 static napi_value js_encode(napi_env env, napi_callback_info info) {
-  napi_value argv[13], out;
+  napi_value argv[13];
   wc_codec *c;
   wc_frame *fr;
   enc_input *in;
   int32_t q, fmt;
   int key;
-  uint64_t seq;
   if (wc_args(env, info, 13, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0])) ||
       !(fr = wc_frame_from(env, argv[1])))
     return NULL;
@@ -195,9 +191,7 @@ static napi_value js_encode(napi_env env, napi_callback_info info) {
     wc_throw_status(env, napi_generic_failure, "napi_create_reference");
     goto fail;
   }
-  if (!(seq = wc_codec_send(env, c, WC_CMD_ENCODE, in))) return NULL;
-  WC_CALL(env, napi_create_double(env, (double)seq, &out));
-  return out;
+  return wc_codec_send(env, c, WC_CMD_ENCODE, in);
 fail:
   wc_enc_input_free(in);
   return NULL;

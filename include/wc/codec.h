@@ -74,7 +74,10 @@ wc_codec *wc_codec_from(napi_env env, napi_value h);
  */
 void wc_codec_release_later(wc_codec *c, napi_ref ref);
 
-/* Queues a command in the current epoch; its sequence number, or 0 (payload freed, exception pending). */
-uint64_t wc_codec_send(napi_env env, wc_codec *c, int type, void *payload);
+/*
+ * Queues a command in the current epoch. Returns its sequence number as a JS
+ * number, or NULL with an exception pending (the payload is freed then).
+ */
+napi_value wc_codec_send(napi_env env, wc_codec *c, int type, void *payload);
 
 #endif
