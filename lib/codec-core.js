@@ -4,6 +4,7 @@
 // the native command's sequence number, reset and close, and the `ondequeue`
 // event handler attribute. The owner is the public object (an EventTarget).
 const { binding, EVENT } = require('./binding');
+const idl = require('./webidl');
 
 // Spec: "report the exception". In Node that is the process's uncaughtException.
 function reportException(e) {
@@ -13,7 +14,18 @@ function reportException(e) {
 }
 
 class CodecCore {
-  constructor(owner, name, output, error) {
+  // `init` and `argc` are the public constructor's argument and argument count:
+  // the VideoDecoderInit / VideoEncoderInit is converted here (members in WebIDL
+  // order: error, then output).
+  constructor(owner, name, init, argc) {
+    if (argc < 1) throw new TypeError(`${name}: 1 argument required (a ${name}Init)`);
+    const d = idl.dictionary(init, `${name}Init`);
+    const error = d.error;
+    if (error === undefined) throw new TypeError(`${name}Init.error: required member is missing`);
+    idl.callback(error, `${name}Init.error`);
+    const output = d.output;
+    if (output === undefined) throw new TypeError(`${name}Init.output: required member is missing`);
+    idl.callback(output, `${name}Init.output`);
     this.owner = owner;
     this.name = name;
     this.output = output;

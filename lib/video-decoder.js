@@ -105,15 +105,7 @@ class VideoDecoder extends EventTarget {
 
   constructor(init) {
     super();
-    if (arguments.length < 1) throw new TypeError('VideoDecoder: 1 argument required (a VideoDecoderInit)');
-    const d = idl.dictionary(init, 'VideoDecoderInit');
-    const error = d.error;
-    if (error === undefined) throw new TypeError('VideoDecoderInit.error: required member is missing');
-    idl.callback(error, 'VideoDecoderInit.error');
-    const output = d.output;
-    if (output === undefined) throw new TypeError('VideoDecoderInit.output: required member is missing');
-    idl.callback(output, 'VideoDecoderInit.output');
-    this.#core = new CodecCore(this, 'VideoDecoder', output, error);
+    this.#core = new CodecCore(this, 'VideoDecoder', init, arguments.length);
     this.#core.h = binding.decoderCreate(this, options.workerNice);
   }
 

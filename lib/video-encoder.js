@@ -179,15 +179,7 @@ class VideoEncoder extends EventTarget {
 
   constructor(init) {
     super();
-    if (arguments.length < 1) throw new TypeError('VideoEncoder: 1 argument required (a VideoEncoderInit)');
-    const d = idl.dictionary(init, 'VideoEncoderInit');
-    const error = d.error;
-    if (error === undefined) throw new TypeError('VideoEncoderInit.error: required member is missing');
-    idl.callback(error, 'VideoEncoderInit.error');
-    const output = d.output;
-    if (output === undefined) throw new TypeError('VideoEncoderInit.output: required member is missing');
-    idl.callback(output, 'VideoEncoderInit.output');
-    this.#core = new CodecCore(this, 'VideoEncoder', output, error);
+    this.#core = new CodecCore(this, 'VideoEncoder', init, arguments.length);
     this.#core.h = binding.encoderCreate(this, options.workerNice);
   }
 
