@@ -10,7 +10,11 @@
 // Library runs are fresh processes (bench/child.js); the clock runs from the first
 // decode() to flush() resolving, with the clip already demuxed in memory. FFmpeg runs
 // with -benchmark, which reports the wall-clock (rtime) and CPU (utime + stime) of
-// its own processing loop, excluding process start-up.
+// its own processing loop, excluding process start-up. On the IVF decode cases (VP8,
+// VP9, AV1) a third side runs: bench/ceiling.c, libavcodec's send/receive loop alone
+// on the file already in memory (no demuxer, filters, muxer or JS), the ceiling for
+// any decoder built on libavcodec. It is built here with cc and pkg-config; without
+// them that side is left out.
 const { spawnSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
@@ -66,6 +70,29 @@ function runFfmpeg(c) {
   };
 }
 
+let ceilingBin; // path of the built bench/ceiling.c, or null when it cannot be built
+function ceilingAvailable() {
+  if (ceilingBin !== undefined) return ceilingBin;
+  const fs = require('node:fs');
+  const out = path.join(__dirname, 'out', 'ceiling');
+  const flags = spawnSync('pkg-config', ['--cflags', '--libs', 'libavcodec', 'libavutil'], { encoding: 'utf8' });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const cc = flags.status === 0 && spawnSync(process.env.CC || 'cc', ['-O2', '-Wall', '-Wextra', path.join(__dirname, 'ceiling.c'), '-o', out,
+    ...flags.stdout.trim().split(/\s+/)], { encoding: 'utf8' });
+  ceilingBin = cc && cc.status === 0 ? out : null;
+  if (!ceilingBin) console.error(`bench: the libavcodec-alone side is left out (could not build bench/ceiling.c)${cc ? `\n${cc.stderr}` : ''}`);
+  return ceilingBin;
+}
+
+// threads 0: FFmpeg's auto count, as the library and `ffmpeg -threads auto` use
+function runCeiling(c) {
+  const r = spawnSync(ceilingBin, [path.join(fixtures, c.lib.file), String(c.lib.repeat || 1), '0'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${c.name}: bench/ceiling failed\n${r.stderr}`);
+  const j = JSON.parse(r.stdout.trim());
+  return { frames: j.frames, wallMs: j.wall_s * 1000, cpuMs: j.cpu_ms_per_frame * j.frames, decoder: j.decoder };
+}
+const hasCeiling = (c) => c.lib.kind === 'decode' && /\.ivf$/.test(c.lib.file) && !c.lib.copyTo;
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
@@ -75,11 +102,11 @@ const fix = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '-
 
 const from = opt('--from', null);
 const cases = CASES.filter((c) => only.length === 0 || only.some((o) => c.name.includes(o)));
-const results = new Map(cases.map((c) => [c.name, { lib: [], ffmpeg: [], ffmpeg1: [] }]));
+const results = new Map(cases.map((c) => [c.name, { lib: [], ffmpeg: [], ffmpeg1: [], ceiling: [] }]));
 let roundsRun = rounds;
 if (from) {
   // the table again from the JSON lines of an earlier run
-  const sides = { lib: 'lib', ffmpeg: 'ffmpeg', 'ffmpeg-threads1': 'ffmpeg1' };
+  const sides = { lib: 'lib', ffmpeg: 'ffmpeg', 'ffmpeg-threads1': 'ffmpeg1', 'libavcodec-alone': 'ceiling' };
   roundsRun = 0;
   for (const line of require('node:fs').readFileSync(from, 'utf8').split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -107,6 +134,11 @@ for (let round = 0; !from && round < rounds; round++) {
       res.ffmpeg1.push(r);
       console.log(JSON.stringify({ case: c.name, round, side: 'ffmpeg-threads1', ...r }));
     }
+    if (hasCeiling(c) && ceilingAvailable()) {
+      const r = runCeiling(c);
+      res.ceiling.push(r);
+      console.log(JSON.stringify({ case: c.name, round, side: 'libavcodec-alone', ...r }));
+    }
   }
 }
 
@@ -127,6 +159,10 @@ if (!jsonOnly) {
     const other = [];
     if (r.lib[0].copyMsMedian !== undefined) other.push(`copyTo median ${fix(median(r.lib.map((x) => x.copyMsMedian)), 3)} ms, p99 ${fix(median(r.lib.map((x) => x.copyMsP99)), 3)} ms`);
     if (r.lib[0].rssSlopeKiBPerFrame !== undefined) other.push(`RSS slope ${fix(median(r.lib.map((x) => x.rssSlopeKiBPerFrame)), 4)} KiB/frame after 2,000 frames, end ${fix(median(r.lib.map((x) => x.rssEndMiB)), 0)} MiB`);
+    if (r.ceiling.length) {
+      const cr = r.lib.slice(0, r.ceiling.length).map((x, i) => fps(x) / fps(r.ceiling[i]));
+      other.push(`libavcodec alone (${r.ceiling[0].decoder}, no pipeline) ${fix(median(r.ceiling.map(fps)))} fps: lib/it ${fix(median(cr), 3)} (${fix(Math.min(...cr), 2)}-${fix(Math.max(...cr), 2)})`);
+    }
     if (r.lib[0].heldMiBPerFrame !== undefined) other.push(`${fix(median(r.lib.map((x) => x.heldMiBPerFrame)), 2)} MiB of RSS per held frame (${fix(r.lib[0].frameBytes / 1048576, 2)} MiB of pixels)`);
     const libCpu = median(r.lib.map((x) => x.cpuMs / x.frames));
     const ff1 = r.ffmpeg1.length ? median(r.ffmpeg1.map((x) => x.cpuMs / x.frames)) : null;

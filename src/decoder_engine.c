@@ -52,10 +52,11 @@ int wc_decoder_open(const wc_decoder_params *p, AVCodecContext **out, char *why,
   if (!(ctx = avcodec_alloc_context3(codec))) return AVERROR(ENOMEM);
   ctx->pkt_timebase = (AVRational){1, 1000000};
   ctx->apply_cropping = 0; /* cropping becomes the VideoFrame's visibleRect: no copy */
-  /* One codec thread per core: FFmpeg's automatic count (cores + 1 frame threads) oversubscribes
-   * the cores that the JS thread and this worker also need (measured: 1080p H.264 on 2 cores decodes
-   * faster with 2 frame threads than with 3, at less CPU). */
-  ctx->thread_count = p->threads > 0 ? p->threads : av_cpu_count();
+  /* FFmpeg's automatic count (cores + 1 frame threads), as `ffmpeg -threads auto` uses. Measured on
+   * 2 cores (bench/run.js, 6 rounds each): the same speed as one thread per core on 1080p H.264 and
+   * AV1, 5-14% faster on HEVC, VP8 and VP9 (the extra frame thread keeps both cores busy while the
+   * JS thread takes its turns), at the same CPU per frame and event-loop delay. */
+  ctx->thread_count = p->threads > 0 ? p->threads : 0;
   if (p->low_delay) {
     ctx->thread_type = FF_THREAD_SLICE;
     ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
