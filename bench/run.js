@@ -110,11 +110,12 @@ if (from) {
   roundsRun = 0;
   for (const line of require('node:fs').readFileSync(from, 'utf8').split('\n')) {
     if (!line.startsWith('{')) continue;
-    const { case: name, round, side, ...r } = JSON.parse(line);
+    const { case: name, side, ...r } = JSON.parse(line);
+    delete r.round;
     const res = results.get(name);
     if (!res || !sides[side]) continue;
     res[sides[side]].push(r);
-    roundsRun = Math.max(roundsRun, round + 1);
+    if (side === 'lib') roundsRun = Math.max(roundsRun, res.lib.length); // files of several runs may be concatenated
   }
   for (const [name, r] of results) if (!r.lib.length) results.delete(name);
 }
