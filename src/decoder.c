@@ -297,28 +297,16 @@ static int dec_output_js(napi_env env, wc_codec *c, wc_event *ev, napi_value *ar
   dec_output *o = ev->payload;
   AVFrame *f = o->frame;
   double *s = wc_env_get(env)->scratch;
-  int64_t w = f->width, h = f->height;
-  int64_t cl = (int64_t)f->crop_left, cr = (int64_t)f->crop_right, ct = (int64_t)f->crop_top,
-          cb = (int64_t)f->crop_bottom;
+  wc_rect vis = wc_decoded_visible_rect(f, o->format);
   int pi = wc_primaries_index(f->color_primaries), ti = wc_transfer_index(f->color_trc),
       mi = wc_matrix_index(f->colorspace);
-  if (cl < 0 || cr < 0 || ct < 0 || cb < 0 || cl + cr >= w || ct + cb >= h) cl = cr = ct = cb = 0;
-  {
-    /* A visible rect must start on a chroma sample ("Verify Rect Offset Alignment"); FFmpeg passes a
-     * stream's crop through as it is (4:0:0 H.264 crops in single lines): widen the rect to the
-     * sample grid rather than hand out a frame whose default copyTo() fails. */
-    const wc_pixfmt_desc *pd = wc_pixfmt_get(o->format);
-    int64_t sw = pd && pd->planes > 1 ? pd->sub_w[1] : 1, sh = pd && pd->planes > 1 ? pd->sub_h[1] : 1;
-    cl -= cl % sw;
-    ct -= ct % sh;
-  }
   s[S_FORMAT] = o->format;
-  s[S_CODED_W] = (double)w;
-  s[S_CODED_H] = (double)h;
-  s[S_VIS_X] = (double)cl;
-  s[S_VIS_Y] = (double)ct;
-  s[S_VIS_W] = (double)(w - cl - cr);
-  s[S_VIS_H] = (double)(h - ct - cb);
+  s[S_CODED_W] = f->width;
+  s[S_CODED_H] = f->height;
+  s[S_VIS_X] = vis.x;
+  s[S_VIS_Y] = vis.y;
+  s[S_VIS_W] = vis.width;
+  s[S_VIS_H] = vis.height;
   s[S_SAR_NUM] = f->sample_aspect_ratio.num > 0 && f->sample_aspect_ratio.den > 0 ? f->sample_aspect_ratio.num : 1;
   s[S_SAR_DEN] = f->sample_aspect_ratio.num > 0 && f->sample_aspect_ratio.den > 0 ? f->sample_aspect_ratio.den : 1;
   s[S_TIMESTAMP] = (double)f->pts;

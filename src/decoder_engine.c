@@ -126,3 +126,17 @@ AVFrame *wc_decoder_convert_frame(struct SwsContext **sws, const AVFrame *in, in
   return out;
 }
 
+wc_rect wc_decoded_visible_rect(const AVFrame *f, int fmt) {
+  const wc_pixfmt_desc *pd = wc_pixfmt_get(fmt);
+  int64_t w = f->width, h = f->height;
+  int64_t cl = (int64_t)f->crop_left, cr = (int64_t)f->crop_right, ct = (int64_t)f->crop_top,
+          cb = (int64_t)f->crop_bottom;
+  int64_t sw = pd && pd->planes > 1 ? pd->sub_w[1] : 1, sh = pd && pd->planes > 1 ? pd->sub_h[1] : 1;
+  if (cl < 0 || cr < 0 || ct < 0 || cb < 0 || cl + cr >= w || ct + cb >= h) cl = cr = ct = cb = 0;
+  /* A visible rect must start on a chroma sample ("Verify Rect Offset Alignment"); FFmpeg passes a
+   * stream's crop through as it is (4:0:0 H.264 crops in single lines): widen the rect to the
+   * sample grid rather than hand out a frame whose default copyTo() fails. */
+  cl -= cl % sw;
+  ct -= ct % sh;
+  return (wc_rect){(uint32_t)cl, (uint32_t)ct, (uint32_t)(w - cl - cr), (uint32_t)(h - ct - cb)};
+}

@@ -293,7 +293,6 @@ typedef struct convert_job {
   napi_ref keep_ref;
   AVFrame *frame; /* our own reference */
   int fmt;
-  int borrowed; /* pixels in a JS buffer, kept alive by keep_ref */
   wc_rect rect;
   wc_convert_opts opts;
   uint8_t *dst;
@@ -309,17 +308,6 @@ static void convert_execute(napi_env env, void *data) {
   if (j->copy) {
     if (wc_copy_planes_out(j->frame, j->fmt, j->cl, j->dst, j->dst_len, j->err, sizeof j->err) < 0) j->failed = 1;
     return;
-  }
-  if (j->borrowed) {
-    /* the caller's buffer has no padding for swscale's readers: copy it first */
-    AVFrame *padded = wc_frame_padded_copy(j->frame, j->fmt);
-    if (!padded) {
-      snprintf(j->err, sizeof j->err, "copyTo: out of memory");
-      j->failed = 1;
-      return;
-    }
-    av_frame_free(&j->frame);
-    j->frame = padded;
   }
   if (wc_convert_to_rgb(j->frame, j->fmt, &j->rect, &j->opts, j->dst, j->dst_len, j->offset, j->stride, j->err,
                         sizeof j->err) < 0)
@@ -415,13 +403,13 @@ static napi_value js_convert(napi_env env, napi_callback_info info) {
     return NULL;
   }
   j->fmt = fr->format;
-  j->borrowed = fr->borrowed;
   j->rect = r;
   j->opts.dst_fmt = dst_fmt;
   j->opts.src_matrix = wc_matrix_av(mi);
   j->opts.src_full_range = full;
   j->opts.threads = av_cpu_count();
   j->opts.cache = wc_sws_cache_ref(wc_env_get(env)->sws_cache);
+  j->opts.src_unpadded = fr->borrowed;
   j->dst = dst;
   j->dst_len = len;
   j->offset = offset;
@@ -440,7 +428,6 @@ static napi_value queue_copy(napi_env env, wc_frame *fr, napi_value keep, napi_v
   j->copy = 1;
   memcpy(j->cl, cl, sizeof j->cl);
   j->fmt = fr->format;
-  j->borrowed = fr->borrowed;
   j->dst = dst;
   j->dst_len = len;
   return start_job(env, j, keep, dest);

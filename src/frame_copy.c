@@ -304,7 +304,7 @@ int wc_convert_to_rgb(const AVFrame *f, int fmt, const wc_rect *r, const wc_conv
                       size_t dst_len, uint64_t offset, uint64_t stride, char *err, size_t errlen) {
   const wc_pixfmt_desc *sd = wc_pixfmt_get(fmt), *dd = wc_pixfmt_get(o->dst_fmt);
   struct SwsContext *sws = NULL;
-  AVFrame *src = NULL, *out = NULL;
+  AVFrame *src = NULL, *out = NULL, *padded = NULL;
   int ret = -1, cs, threads;
   uint64_t need, tmp_stride;
   uint8_t *tmp = NULL;
@@ -324,6 +324,10 @@ int wc_convert_to_rgb(const AVFrame *f, int fmt, const wc_rect *r, const wc_conv
     snprintf(err, errlen, "copyTo: destination too small (%llu bytes needed, %zu given)", (unsigned long long)need,
              dst_len);
     return -1;
+  }
+  if (o->src_unpadded) {
+    if (!(padded = wc_frame_padded_copy(f, fmt))) goto oom;
+    f = padded;
   }
   if (!(src = av_frame_alloc()) || !(out = av_frame_alloc())) goto oom;
   /* A view of the source rectangle: same buffers, offset data pointers. */
@@ -412,5 +416,6 @@ end:
   }
   av_frame_free(&src);
   av_frame_free(&out);
+  av_frame_free(&padded);
   return ret;
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wc/pixfmt.h"
+
 struct AVCodecContext;
 struct AVFrame;
 struct SwsContext;
@@ -23,6 +25,14 @@ typedef struct wc_decoder_params {
 
 /* 0 and *out set, or a negative AVERROR with a reason in why. Any thread. */
 int wc_decoder_open(const wc_decoder_params *p, struct AVCodecContext **out, char *why, size_t whylen);
+
+/*
+ * The visibleRect of a decoded frame in VideoPixelFormat `fmt` (enum wc_pixfmt):
+ * its coded size less FFmpeg's cropping (ignored when it is out of range), with
+ * the offset moved down onto the chroma sample grid so that the frame's default
+ * copyTo() is valid. The frame must have a positive size.
+ */
+wc_rect wc_decoded_visible_rect(const struct AVFrame *f, int fmt);
 
 /*
  * Converts a frame whose format has no VideoPixelFormat into format `target`

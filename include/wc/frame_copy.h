@@ -53,6 +53,8 @@ typedef struct wc_convert_opts {
   int src_full_range; /* 0 or 1 */
   int threads;        /* swscale slice threads (0: one) */
   wc_sws_cache *cache; /* reuse scaler contexts across calls (NULL: a new one each time) */
+  int src_unpadded;   /* the planes end where their rows do (pixels borrowed from a JS buffer): swscale
+                       * reads past row ends, so the frame is converted from wc_frame_padded_copy */
 } wc_convert_opts;
 
 /*

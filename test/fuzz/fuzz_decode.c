@@ -75,8 +75,6 @@ typedef struct dec_state {
 static void use_frame(dec_state *s, const AVFrame *f, int fmt) {
   const wc_pixfmt_desc *d = wc_pixfmt_get(fmt);
   int64_t w = f->width, h = f->height;
-  int64_t cl = (int64_t)f->crop_left, cr = (int64_t)f->crop_right, ct = (int64_t)f->crop_top,
-          cb = (int64_t)f->crop_bottom;
   wc_rect vis;
   wc_computed_layout layout[4];
   uint64_t alloc;
@@ -88,15 +86,7 @@ static void use_frame(dec_state *s, const AVFrame *f, int fmt) {
   for (int p = 0; p < d->planes; p++)
     FUZZ_CHECK(f->data[p] && f->linesize[p] > 0 && (uint64_t)f->linesize[p] >= wc_plane_row_bytes(fmt, p, (int)w),
                "%s plane %d: linesize %d for width %lld", d->name, p, f->linesize[p], (long long)w);
-  /* src/decoder.c dec_output_js (Node-API glue, not linkable here: keep in step with it) */
-  if (cl < 0 || cr < 0 || ct < 0 || cb < 0 || cl + cr >= w || ct + cb >= h) cl = cr = ct = cb = 0;
-  {
-    /* since 7f6c2c3: the rect starts on the chroma sample grid (crashes/decode_h264/crash-visible-rect-*) */
-    int64_t sw = d->planes > 1 ? d->sub_w[1] : 1, sh = d->planes > 1 ? d->sub_h[1] : 1;
-    cl -= cl % sw;
-    ct -= ct % sh;
-  }
-  vis = (wc_rect){(uint32_t)cl, (uint32_t)ct, (uint32_t)(w - cl - cr), (uint32_t)(h - ct - cb)};
+  vis = wc_decoded_visible_rect(f, fmt); /* the rect src/decoder.c hands to JS */
 
   /* copyTo(dst) with the default rect (the visible one) and no layout */
   if (wc_rect_check(fmt, &vis, (uint32_t)w, (uint32_t)h, err, sizeof err) < 0) {

@@ -35,9 +35,9 @@
  * between or after rows), rgb-failed (a valid conversion was refused);
  * misaligned-16bit skips transferred 10/12-bit frames with odd offsets or
  * strides (UBSan: misaligned uint16_t loads) when listed in WC_FUZZ_IGNORE.
- * Transferred frames are converted the way src/frame.c does it since 7f6c2c3:
- * through wc_frame_padded_copy (before, swscale read past the end of the
- * caller's buffer: crashes/frame/crash-transfer-overread-*).
+ * Transferred frames are converted with src_unpadded set, as src/frame.c does:
+ * through wc_frame_padded_copy (before 7f6c2c3, swscale read past the end of
+ * the caller's buffer: crashes/frame/crash-transfer-overread-*).
  */
 #define _GNU_SOURCE /* mmap flags */
 #include <libavutil/buffer.h>
@@ -127,10 +127,11 @@ static const int matrices[16] = {AVCOL_SPC_RGB,        AVCOL_SPC_BT709,     AVCO
 /*
  * copyTo(dst, {rect: r2, format: RGB...}). size_mode: bits 0-1 the destination size (see the top), bit 2
  * convert through an SwsContext cache (as the addon does: twice, the second time with the cached context, and
- * the two results must be the same), bits 4-5 swscale threads.
+ * the two results must be the same), bits 4-5 swscale threads. unpadded: the frame's pixels are a transferred
+ * buffer (the addon sets src_unpadded for those).
  */
 static void to_rgb(const AVFrame *f, int fmt, const wc_rect *r2, uint8_t mode, uint32_t extra, uint32_t off,
-                   uint8_t size_mode) {
+                   uint8_t size_mode, int unpadded) {
   const wc_pixfmt_desc *d = wc_pixfmt_get(fmt);
   wc_convert_opts o;
   uint64_t stride = (uint64_t)r2->width * 4 + extra % 256, offset = off % 4096;
@@ -145,6 +146,7 @@ static void to_rgb(const AVFrame *f, int fmt, const wc_rect *r2, uint8_t mode, u
   o.src_matrix = matrices[(mode >> 3) & 15];
   o.threads = (size_mode >> 4) & 3;
   if (size_mode & 4) o.cache = wc_sws_cache_new();
+  o.src_unpadded = unpadded;
   buf = malloc(len + GUARD);
   if (!buf) abort();
   memset(buf, FILL, len + GUARD);
@@ -396,8 +398,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* ---- copyTo(dst, {rect: r2, format: RGB...}) */
   if (rgb_mode & 0x80) {
     if (adopt) {
-      /* src/frame.c convert_execute: a transferred frame has no padding for swscale's readers, so it is
-       * converted from wc_frame_padded_copy (which itself reads only the rows, up to the guard page) */
+      /* a transferred frame has no padding for swscale's readers: wc_convert_to_rgb converts it from
+       * wc_frame_padded_copy (src_unpadded), which itself must read only the rows, up to the guard page */
       AVFrame *padded = wc_frame_padded_copy(f, fmt);
       FUZZ_CHECK(padded != NULL, "wc_frame_padded_copy failed");
       for (int p = 0; p < d->planes; p++) {
@@ -407,11 +409,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                             f->data[p] + y * (uint64_t)f->linesize[p], row) == 0,
                      "padded copy differs in plane %d row %llu", p, (unsigned long long)y);
       }
-      to_rgb(padded, fmt, &r2, rgb_mode, rgb_extra, rgb_off, rgb_size);
       av_frame_free(&padded);
-    } else {
-      to_rgb(f, fmt, &r2, rgb_mode, rgb_extra, rgb_off, rgb_size);
     }
+    to_rgb(f, fmt, &r2, rgb_mode, rgb_extra, rgb_off, rgb_size, adopt);
   }
 
 done:
