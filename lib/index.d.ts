@@ -267,6 +267,6 @@ export declare function ffmpegVersions(): { libavcodec: string; libavutil: strin
 /**
  * Non-standard: how codecs created afterwards schedule their threads (Linux).
  * priority: "idle" (default, SCHED_IDLE: the JS thread always wins the CPU), "normal", or a niceness 1-19.
- * decoderThreads / encoderThreads: threads per codec; 0 = automatic (decoders: FFmpeg's count, cores + 1, one per core for H.264; encoders: one per core).
+ * decoderThreads / encoderThreads: threads per codec; 0 = automatic (decoders: FFmpeg's count, cores + 1, one per core for H.264; encoders: the encoder's own count, one per core for libvpx and libaom).
  */
 export declare function configureThreads(options: { priority?: 'idle' | 'normal' | number; decoderThreads?: number; encoderThreads?: number }): void;
