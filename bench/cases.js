@@ -2,7 +2,7 @@
 // Benchmark cases: what this library runs (bench/child.js) and the equivalent ffmpeg
 // command line on the same input ($IN = the fixture file, $RAW = the raw source file).
 // ffmpeg1 is the single-threaded CLI run used for the CPU-per-frame comparison.
-// The encoder options mirror src/encoder_params.c, so both sides run the same
+// The encoder options mirror src/video/encoder_params.c, so both sides run the same
 // encoder with the same settings.
 
 const av1dec = (file) => (/av1/.test(file) ? ['-c:v', 'libdav1d'] : []);

@@ -3,7 +3,7 @@
 //   WEBCODECS_NATIVE_PRIORITY scheduling of each codec's worker thread and of the codec threads it
 //                             starts (Linux): "idle" (default: SCHED_IDLE, the JS thread always wins
 //                             the CPU), "normal", or a niceness 1-19
-//   WEBCODECS_NATIVE_THREADS  libavcodec decoder threads per codec (0 = automatic, see src/decoder_engine.c)
+//   WEBCODECS_NATIVE_THREADS  libavcodec decoder threads per codec (0 = automatic, see src/video/decoder_engine.c)
 //   WEBCODECS_NATIVE_ENCODER_THREADS  encoder threads per codec (0 = automatic)
 function intFromEnv(name, def, lo, hi) {
   const v = process.env[name];

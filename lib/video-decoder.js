@@ -13,7 +13,7 @@ const options = require('./options');
 
 const HW = ['no-preference', 'prefer-hardware', 'prefer-software'];
 
-// Scratch indices written by src/decoder.c (dec_output_js).
+// Scratch indices written by src/video/decoder.c (dec_output_js).
 const S = { FORMAT: 0, CODED_W: 1, CODED_H: 2, VIS_X: 3, VIS_Y: 4, VIS_W: 5, VIS_H: 6, SAR_NUM: 7, SAR_DEN: 8,
   TIMESTAMP: 9, DURATION: 10, PRIMARIES: 11, TRANSFER: 12, MATRIX: 13, FULL_RANGE: 14, COLOR_KNOWN: 15 };
 

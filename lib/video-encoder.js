@@ -18,7 +18,7 @@ const LATENCY = ['quality', 'realtime'];
 const AVC_FORMATS = ['annexb', 'avc'];
 const HEVC_FORMATS = ['annexb', 'hevc'];
 
-// Scratch indices written by src/encoder.c for each output chunk.
+// Scratch indices written by src/video/encoder.c for each output chunk.
 const S = { TIMESTAMP: 0, DURATION: 1, KEY: 2, LAYER: 3 };
 
 function convertConfig(config, what = 'VideoEncoderConfig') {

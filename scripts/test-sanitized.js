@@ -54,7 +54,8 @@ const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'test.js'), ..
 fs.rmSync(shims, { recursive: true, force: true });
 
 // ---- judge the sanitizer logs
-const ours = fs.readdirSync(path.join(root, 'src')).filter((f) => f.endsWith('.c'));
+// every C file under src/, as "group/file.c" (src/engine/codec.c, ...)
+const ours = fs.readdirSync(path.join(root, 'src'), { recursive: true }).filter((f) => f.endsWith('.c')).map((f) => f.split(path.sep).join('/'));
 const ourFrame = new RegExp(`(^|[\\s/(])src/(${ours.map((f) => f.replace('.', '\\.')).join('|')}):\\d+|webcodecs_native\\.node\\+`);
 // The allocation's first frame past the allocator (and libc) decides who made it: Node/V8 (or JIT code),
 // or something else (the addon, FFmpeg, a codec library) called from the addon.

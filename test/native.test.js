@@ -43,14 +43,14 @@ function run(exe) {
 }
 
 test('queue under ThreadSanitizer', () => {
-  run(build('queue_test', ['src/queue.c', 'test/native/queue_test.c'], ['-fsanitize=thread'], ['-lpthread']));
+  run(build('queue_test', ['src/engine/queue.c', 'test/native/queue_test.c'], ['-fsanitize=thread'], ['-lpthread']));
 });
 
 test('worker loop with a fake codec under ThreadSanitizer', () => {
-  run(build('worker_test', ['src/queue.c', 'src/worker.c', 'test/native/worker_test.c'], ['-fsanitize=thread'], ['-lpthread']));
+  run(build('worker_test', ['src/engine/queue.c', 'src/engine/worker.c', 'test/native/worker_test.c'], ['-fsanitize=thread'], ['-lpthread']));
 });
 
 test('codec strings, pixel formats, layouts and description records under ASan + UBSan', () => {
-  run(build('codec_string_test', ['src/codec_string.c', 'src/pixfmt.c', 'src/config_record.c', 'src/bitstream.c', 'test/native/codec_string_test.c'],
+  run(build('codec_string_test', ['src/formats/codec_string.c', 'src/video/pixfmt.c', 'src/formats/config_record.c', 'src/formats/bitstream.c', 'test/native/codec_string_test.c'],
     ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', ...avutilCflags()]));
 });

@@ -1,11 +1,11 @@
 /*
  * fuzz_bitstream.c - the description checks and the encoder's packaging code
- * (include/wc/config_record.h, include/wc/bitstream.h) on hostile bytes.
+ * (include/wc/formats/config_record.h, include/wc/formats/bitstream.h) on hostile bytes.
  *
  * Input: byte 0 selects the function (modulo the count below), the rest is the
  * function's input, always passed as an exact-size heap copy so that any read
  * past the end is an ASan report. Outputs go to exact-size heap buffers with
- * capacities that are right-sized, generous (what src/encoder.c passes) and one
+ * capacities that are right-sized, generous (what src/video/encoder.c passes) and one
  * byte too small, so that a write past outcap is caught too.
  *
  * Besides memory safety, each op checks what the header promises, e.g. a
@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "wc/bitstream.h"
-#include "wc/codec_string.h"
-#include "wc/config_record.h"
+#include "wc/formats/bitstream.h"
+#include "wc/formats/codec_string.h"
+#include "wc/formats/config_record.h"
 
 enum {
   OP_RECORD_CHECK,
@@ -106,7 +106,7 @@ static int is_ps(int hevc, int t) {
 static void op_length_prefixed(const uint8_t *in, size_t len, int hevc, int drop) {
   wc_nal *all;
   int n = split_all(in, len, &all);
-  size_t cap = len + len / 3 + 16; /* what src/encoder.c allocates; documented as always enough */
+  size_t cap = len + len / 3 + 16; /* what src/video/encoder.c allocates; documented as always enough */
   uint8_t *out = malloc(cap);
   int64_t r;
   if (!out) abort();
@@ -263,7 +263,7 @@ static void op_hvcc(const uint8_t *in, size_t len) {
              "the hvcC we built is refused: %s", why);
   check_sps_info(&s);
   {
-    /* the codec string src/encoder.c makes from it fits its 96-byte buffer */
+    /* the codec string src/video/encoder.c makes from it fits its 96-byte buffer */
     wc_codec_info ci;
     char str[96];
     uint32_t rev = 0;
@@ -299,7 +299,7 @@ static void op_av1c(const uint8_t *in, size_t len) {
                  (s.bit_depth == 8 || s.bit_depth == 10 || s.bit_depth == 12) && s.chroma_sample_position >= 0 &&
                  s.chroma_sample_position <= 3,
              "sequence header facts out of range");
-  rec = build_sized(build_av1c, in, len, s.obu_size + 16, &s, &n); /* src/encoder.c's capacity */
+  rec = build_sized(build_av1c, in, len, s.obu_size + 16, &s, &n); /* src/video/encoder.c's capacity */
   FUZZ_CHECK(rec && (size_t)n == 4 + s.obu_size, "av1C build failed (%lld)", (long long)n);
   FUZZ_CHECK(wc_config_record_check(WC_CODEC_AV1, rec, (size_t)n, why, sizeof why) == 0,
              "the av1C we built is refused: %s", why);

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "wc/codec_string.h"
+#include "wc/formats/codec_string.h"
 
 static void check_format_sizes(const wc_codec_info *info, const char *want, int n) {
   /* every buffer size up to the one that fits: exact-size heap blocks, so ASan sees any overrun */

@@ -1,7 +1,7 @@
 /*
  * fuzz_decode.c - one VideoDecoder life on hostile chunks, the way the addon
  * runs it: wc_config_record_check + wc_decoder_open for a parsed config, the
- * send/receive loop of src/decoder.c (dec_decode / receive_all, EAGAIN
+ * send/receive loop of src/video/decoder.c (dec_decode / receive_all, EAGAIN
  * included), formats without a VideoPixelFormat converted with
  * wc_decoder_convert_frame, optionally flush() in the middle (drain +
  * avcodec_flush_buffers, as dec_flush), a final drain with a NULL packet, and
@@ -40,11 +40,11 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "wc/codec_string.h"
-#include "wc/config_record.h"
-#include "wc/decoder.h"
-#include "wc/frame_copy.h"
-#include "wc/pixfmt.h"
+#include "wc/formats/codec_string.h"
+#include "wc/formats/config_record.h"
+#include "wc/video/decoder.h"
+#include "wc/video/frame_copy.h"
+#include "wc/video/pixfmt.h"
 
 #ifndef CODEC
 #error "build with -DCODEC=WC_CODEC_H264 (or _HEVC, _VP8, _VP9, _AV1)"
@@ -86,7 +86,7 @@ static void use_frame(dec_state *s, const AVFrame *f, int fmt) {
   for (int p = 0; p < d->planes; p++)
     FUZZ_CHECK(f->data[p] && f->linesize[p] > 0 && (uint64_t)f->linesize[p] >= wc_plane_row_bytes(fmt, p, (int)w),
                "%s plane %d: linesize %d for width %lld", d->name, p, f->linesize[p], (long long)w);
-  vis = wc_decoded_visible_rect(f, fmt); /* the rect src/decoder.c hands to JS */
+  vis = wc_decoded_visible_rect(f, fmt); /* the rect src/video/decoder.c hands to JS */
 
   /* copyTo(dst) with the default rect (the visible one) and no layout */
   if (wc_rect_check(fmt, &vis, (uint32_t)w, (uint32_t)h, err, sizeof err) < 0) {
@@ -129,7 +129,7 @@ static void use_frame(dec_state *s, const AVFrame *f, int fmt) {
   }
 }
 
-/* src/decoder.c receive_all: 0 when the decoder wants input, AVERROR_EOF when drained, or an error. */
+/* src/video/decoder.c receive_all: 0 when the decoder wants input, AVERROR_EOF when drained, or an error. */
 static int receive_all(dec_state *s) {
   for (;;) {
     AVFrame *f = av_frame_alloc();
@@ -162,7 +162,7 @@ static int receive_all(dec_state *s) {
   }
 }
 
-/* src/decoder.c dec_decode: 0, or <0 when the addon would report an error (and close the codec). */
+/* src/video/decoder.c dec_decode: 0, or <0 when the addon would report an error (and close the codec). */
 static int decode(dec_state *s, AVPacket *pkt) {
   int ret;
   while ((ret = avcodec_send_packet(s->ctx, pkt)) == AVERROR(EAGAIN)) {
@@ -173,7 +173,7 @@ static int decode(dec_state *s, AVPacket *pkt) {
   return 0;
 }
 
-/* src/decoder.c dec_flush */
+/* src/video/decoder.c dec_flush */
 static int flush(dec_state *s) {
   int ret = avcodec_send_packet(s->ctx, NULL);
   if (ret < 0 && ret != AVERROR_EOF) return ret;

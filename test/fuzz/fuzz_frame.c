@@ -1,7 +1,7 @@
 /*
  * fuzz_frame.c - the VideoFrame pixel paths: "Parse Visible Rect" + "Compute
  * Layout and Allocation Size" (wc_rect_check, wc_layout_compute), then, when
- * they accept, new VideoFrame(buffer) the way src/frame.c js_from_buffer does
+ * they accept, new VideoFrame(buffer) the way src/video/frame.c js_from_buffer does
  * it (wc_frame_alloc + wc_copy_planes_in, or zero-copy over the caller's
  * buffer when it is transferred), copyTo() (wc_copy_planes_out) and
  * copyTo({format: RGBA/RGBX/BGRA/BGRX}) (wc_convert_to_rgb), with hostile
@@ -35,7 +35,7 @@
  * between or after rows), rgb-failed (a valid conversion was refused);
  * misaligned-16bit skips transferred 10/12-bit frames with odd offsets or
  * strides (UBSan: misaligned uint16_t loads) when listed in WC_FUZZ_IGNORE.
- * Transferred frames are converted with src_unpadded set, as src/frame.c does:
+ * Transferred frames are converted with src_unpadded set, as src/video/frame.c does:
  * through wc_frame_padded_copy (before 7f6c2c3, swscale read past the end of
  * the caller's buffer: crashes/frame/crash-transfer-overread-*).
  */
@@ -50,8 +50,8 @@
 #include <unistd.h>
 
 #include "fuzz_util.h"
-#include "wc/frame_copy.h"
-#include "wc/pixfmt.h"
+#include "wc/video/frame_copy.h"
+#include "wc/video/pixfmt.h"
 
 #define FILL 0xA5
 #define GUARD 512

@@ -15,8 +15,8 @@ const fuzzDir = __dirname;
 const outDir = path.join(fuzzDir, 'out');
 const CC = process.env.FUZZ_CC || 'clang';
 
-const ENGINE = ['src/decoder_engine.c', 'src/config_record.c', 'src/codec_string.c', 'src/pixfmt.c',
-  'src/frame_copy.c', 'src/frame_pool.c', 'src/colorspace.c', 'src/errors.c'];
+const ENGINE = ['src/video/decoder_engine.c', 'src/formats/config_record.c', 'src/formats/codec_string.c', 'src/video/pixfmt.c',
+  'src/video/frame_copy.c', 'src/video/frame_pool.c', 'src/video/colorspace.c', 'src/engine/errors.c'];
 
 function decodeTarget(codec) {
   return {
@@ -30,11 +30,11 @@ function decodeTarget(codec) {
 
 // name: binary test/fuzz/out/fuzz_<name>, seeds test/fuzz/corpus/<name>/, regressions test/fuzz/crashes/<name>/
 const targets = [
-  { name: 'codec_string', source: 'fuzz_codec_string.c', defines: [], sources: ['src/codec_string.c'], maxLen: 256 },
+  { name: 'codec_string', source: 'fuzz_codec_string.c', defines: [], sources: ['src/formats/codec_string.c'], maxLen: 256 },
   { name: 'bitstream', source: 'fuzz_bitstream.c', defines: [],
-    sources: ['src/bitstream.c', 'src/config_record.c', 'src/codec_string.c'], maxLen: 16384 },
+    sources: ['src/formats/bitstream.c', 'src/formats/config_record.c', 'src/formats/codec_string.c'], maxLen: 16384 },
   { name: 'frame', source: 'fuzz_frame.c', defines: [],
-    sources: ['src/pixfmt.c', 'src/frame_copy.c', 'src/frame_pool.c', 'src/colorspace.c'], maxLen: 256 },
+    sources: ['src/video/pixfmt.c', 'src/video/frame_copy.c', 'src/video/frame_pool.c', 'src/video/colorspace.c'], maxLen: 256 },
   ...['h264', 'hevc', 'vp8', 'vp9', 'av1'].map(decodeTarget),
 ].map((t) => ({
   ...t,

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wc/bitstream.h"
-#include "wc/codec_string.h"
-#include "wc/config_record.h"
-#include "wc/pixfmt.h"
+#include "wc/formats/bitstream.h"
+#include "wc/formats/codec_string.h"
+#include "wc/formats/config_record.h"
+#include "wc/video/pixfmt.h"
 
 static int failures;
 #define CHECK(cond)                                                              \

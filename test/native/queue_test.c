@@ -3,12 +3,12 @@
  * several producers and one waiting consumer, quit while waiting, take-all and
  * replace-all racing with producers. Exits non-zero on the first failure.
  *
- *   cc -std=c11 -fsanitize=thread -g -Iinclude src/queue.c test/native/queue_test.c -lpthread
+ *   cc -std=c11 -fsanitize=thread -g -Iinclude src/engine/queue.c test/native/queue_test.c -lpthread
  */
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "wc/queue.h"
+#include "wc/engine/queue.h"
 
 #define CHECK(cond)                                                       \
   do {                                                                    \

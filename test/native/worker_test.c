@@ -6,7 +6,7 @@
  * reset dropping queued commands, failed epochs, and that every payload is
  * freed exactly once on every path (quit with work queued included).
  *
- *   cc -std=c11 -fsanitize=thread -g -Iinclude src/queue.c src/worker.c test/native/worker_test.c -lpthread
+ *   cc -std=c11 -fsanitize=thread -g -Iinclude src/engine/queue.c src/engine/worker.c test/native/worker_test.c -lpthread
  */
 #define _DEFAULT_SOURCE
 #include <stdatomic.h>
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wc/worker.h"
+#include "wc/engine/worker.h"
 
 #define CHECK(cond)                                                              \
   do {                                                                           \

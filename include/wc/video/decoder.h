@@ -1,0 +1,45 @@
+/*
+ * decoder.h - opening a libavcodec decoder for a parsed VideoDecoderConfig,
+ * shared by the decoder (on its worker) and isConfigSupported (on the thread pool).
+ */
+#ifndef WC_DECODER_H
+#define WC_DECODER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wc/video/pixfmt.h"
+
+struct AVCodecContext;
+struct AVFrame;
+struct SwsContext;
+
+typedef struct wc_decoder_params {
+  int codec_kind; /* enum wc_codec_kind */
+  const uint8_t *extradata;
+  int extradata_size;
+  int coded_width, coded_height; /* 0: unknown */
+  int low_delay;
+  int threads; /* 0: automatic */
+} wc_decoder_params;
+
+/* 0 and *out set, or a negative AVERROR with a reason in why. Any thread. */
+int wc_decoder_open(const wc_decoder_params *p, struct AVCodecContext **out, char *why, size_t whylen);
+
+/*
+ * The visibleRect of a decoded frame in VideoPixelFormat `fmt` (enum wc_pixfmt):
+ * its coded size less FFmpeg's cropping (ignored when it is out of range), with
+ * the offset moved down onto the chroma sample grid so that the frame's default
+ * copyTo() is valid. The frame must have a positive size.
+ */
+wc_rect wc_decoded_visible_rect(const struct AVFrame *f, int fmt);
+
+/*
+ * Converts a frame whose format has no VideoPixelFormat into format `target`
+ * (enum wc_pixfmt), keeping timing, colour and cropping. *sws is a cached
+ * context the caller owns (sws_freeContext). NULL with a reason on failure.
+ */
+struct AVFrame *wc_decoder_convert_frame(struct SwsContext **sws, const struct AVFrame *in, int target, char *why,
+                                         size_t whylen);
+
+#endif

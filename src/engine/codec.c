@@ -1,0 +1,384 @@
+/*
+ * codec.c - lifecycle of the codec object and delivery of its events to JS.
+ * See include/wc/engine/codec.h for the lifetime rules.
+ *
+ * Threads: everything here runs on the JS thread except tsfn_notify and
+ * tsfn_on_exit, which the worker calls (they only call
+ * napi_call_threadsafe_function / napi_release_threadsafe_function).
+ *
+ * Event delivery: the worker appends events to its list and wakes the TSFN only
+ * when the list was empty, so one JS turn delivers a whole batch. A turn stops
+ * after a budget of events or time and asks for another turn, so a fast
+ * worker cannot starve the event loop.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "wc/engine/codec.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "wc/node/env.h"
+#include "wc/engine/errors.h"
+
+#define BATCH_MAX_EVENTS 256
+#define BATCH_MAX_NS 3000000LL
+
+
+/* ---------------------------------------------------------------- references */
+
+typedef struct release_node {
+  wc_node node;
+  napi_ref ref;
+} release_node;
+
+void wc_codec_release_later(wc_codec *c, napi_ref ref) {
+  release_node *r;
+  if (!ref) return;
+  if (pthread_equal(pthread_self(), c->js_thread) && c->env) {
+    napi_delete_reference(c->env, ref);
+    return;
+  }
+  if (!(r = malloc(sizeof(*r)))) return; /* out of memory: the reference leaks, nothing worse */
+  r->ref = ref;
+  if (wc_queue_push(&c->releases, &r->node) == 1) {
+    /* wake the JS thread so JS memory is not held longer than needed */
+    napi_call_threadsafe_function(c->tsfn, NULL, napi_tsfn_nonblocking);
+  }
+}
+
+static void drain_releases(wc_codec *c) {
+  wc_node *n = wc_queue_take_all(&c->releases, NULL);
+  while (n) {
+    wc_node *next = n->next;
+    napi_delete_reference(c->env, ((release_node *)n)->ref);
+    free(n);
+    n = next;
+  }
+}
+
+static void codec_unref(wc_codec *c) {
+  if (--c->refs > 0) return;
+  wc_worker_destroy(&c->w);
+  drain_releases(c);
+  wc_queue_destroy(&c->releases);
+  if (c->cls->impl_free) c->cls->impl_free(c->impl);
+  if (c->owner) napi_delete_reference(c->env, c->owner);
+  wc_stats_unref(&c->stats);
+  free(c);
+}
+
+static void set_busy(wc_codec *c, int busy) {
+  if (busy == c->busy) return;
+  c->busy = busy;
+  if (busy) {
+    napi_ref_threadsafe_function(c->env, c->tsfn);
+    if (c->owner) napi_reference_ref(c->env, c->owner, NULL);
+  } else {
+    napi_unref_threadsafe_function(c->env, c->tsfn);
+    if (c->owner) napi_reference_unref(c->env, c->owner, NULL);
+  }
+}
+
+/* Idempotent; never waits for the worker. */
+static void codec_shutdown(wc_codec *c) {
+  if (c->shut) return;
+  c->shut = 1;
+  c->js_epoch++;
+  set_busy(c, 0);
+  wc_worker_quit(&c->w);
+}
+
+/* ---------------------------------------------------------------- worker side */
+
+static void tsfn_notify(void *ctx) {
+  wc_codec *c = ctx;
+  /* napi_closing after environment teardown began: the event stays queued and is freed with the codec. */
+  napi_call_threadsafe_function(c->tsfn, NULL, napi_tsfn_nonblocking);
+}
+
+static void tsfn_on_exit(void *ctx) {
+  wc_codec *c = ctx;
+  napi_release_threadsafe_function(c->tsfn, napi_tsfn_release);
+}
+
+/* ---------------------------------------------------------------- JS side */
+
+static void report_pending_exception(napi_env env) {
+  bool pending = false;
+  napi_value err;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) return;
+  if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
+}
+
+static void dispatch(napi_env env, wc_codec *c, int type, napi_value a) {
+  wc_env *e = wc_env_get(env);
+  napi_value fn, owner, argv[3], ret;
+  if (!e || !e->dispatch || !c->owner) return;
+  if (napi_get_reference_value(env, c->owner, &owner) != napi_ok || !owner) return;
+  if (napi_get_reference_value(env, e->dispatch, &fn) != napi_ok || !fn) return;
+  argv[0] = owner;
+  if (napi_create_int32(env, type, &argv[1]) != napi_ok) return;
+  argv[2] = a;
+  if (napi_call_function(env, owner, fn, 3, argv, &ret) != napi_ok) report_pending_exception(env);
+}
+
+static void dispatch_count(napi_env env, wc_codec *c, int type, int64_t n) {
+  napi_handle_scope scope;
+  napi_value v;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (napi_create_int64(env, n, &v) == napi_ok) dispatch(env, c, type, v);
+  napi_close_handle_scope(env, scope);
+}
+
+static void deliver(napi_env env, wc_codec *c, wc_event *ev) {
+  napi_handle_scope scope;
+  napi_value arg = NULL;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  switch (ev->type) {
+    case WC_EV_OUTPUT:
+      if (c->cls->output_js(env, c, ev, &arg) == 0)
+        dispatch(env, c, WC_JS_OUTPUT, arg);
+      else
+        report_pending_exception(env);
+      break;
+    case WC_EV_ERROR: {
+      wc_error *err = ev->payload;
+      arg = wc_make_dom_exception(env, err ? err->name : "EncodingError",
+                                  err ? err->message : "codec error (out of memory)");
+      if (arg) dispatch(env, c, WC_JS_ERROR, arg);
+      break;
+    }
+    default: break;
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void tsfn_call_js(napi_env env, napi_value js_cb, void *context, void *data) {
+  wc_codec *c = context;
+  wc_event *ev;
+  int64_t dequeued = 0, t0;
+  int n = 0;
+  (void)js_cb;
+  (void)data;
+  if (!env) return; /* teardown: queued events are freed with the codec */
+  drain_releases(c);
+  t0 = wc_now_ns();
+  while ((ev = wc_worker_next_event(&c->w)) != NULL) {
+    if (ev->type == WC_EV_IDLE) {
+      if (!c->shut && ev->seq == c->sent_seq) {
+        if (dequeued) dispatch_count(env, c, WC_JS_DEQUEUE, dequeued);
+        dequeued = 0;
+        set_busy(c, 0);
+      }
+    } else if (c->shut || ev->epoch != c->js_epoch) {
+      /* stale: produced before a reset or close */
+    } else if (ev->type == WC_EV_DEQUEUED) {
+      dequeued += ev->count;
+    } else {
+      if (dequeued) dispatch_count(env, c, WC_JS_DEQUEUE, dequeued);
+      dequeued = 0;
+      if (ev->type == WC_EV_FLUSHED)
+        dispatch_count(env, c, WC_JS_FLUSHED, (int64_t)ev->seq);
+      else
+        deliver(env, c, ev);
+    }
+    wc_event_free(&c->w, ev);
+    if (++n >= BATCH_MAX_EVENTS || wc_now_ns() - t0 > BATCH_MAX_NS) {
+      /* Leave the rest to another turn of the event loop. */
+      if (!c->shut) napi_call_threadsafe_function(c->tsfn, NULL, napi_tsfn_nonblocking);
+      break;
+    }
+  }
+  if (dequeued) dispatch_count(env, c, WC_JS_DEQUEUE, dequeued);
+}
+
+static void cleanup_hook(void *arg);
+
+static void tsfn_finalize(napi_env env, void *finalize_data, void *hint) {
+  wc_codec *c = finalize_data;
+  (void)hint;
+  /* The worker released the TSFN as its last act (or never started): this is short. */
+  wc_worker_join(&c->w);
+  c->tsfn = NULL;
+  if (c->hook_added) {
+    napi_remove_env_cleanup_hook(env, cleanup_hook, c);
+    c->hook_added = 0;
+  }
+  codec_unref(c);
+}
+
+static void cleanup_hook(void *arg) {
+  wc_codec *c = arg;
+  c->hook_added = 0;
+  codec_shutdown(c);
+  /* The environment is going away: wait for the worker here. */
+  wc_worker_join(&c->w);
+  drain_releases(c);
+  if (c->owner) {
+    napi_delete_reference(c->env, c->owner);
+    c->owner = NULL;
+  }
+}
+
+static void wrapper_finalize(napi_env env, void *data, void *hint) {
+  wc_codec *c = data;
+  (void)hint;
+  (void)env;
+  codec_shutdown(c);
+  codec_unref(c);
+}
+
+napi_value wc_codec_create(napi_env env, napi_value owner, const wc_codec_class *cls, void *impl, int nice,
+                           wc_codec **out) {
+  wc_codec *c = calloc(1, sizeof(*c));
+  if (out) *out = NULL;
+  napi_value h, name;
+  napi_status s;
+  int err;
+  if (!c) {
+    if (cls->impl_free) cls->impl_free(impl);
+    napi_throw_error(env, NULL, "webcodecs-native: out of memory");
+    return NULL;
+  }
+  c->cls = cls;
+  c->impl = impl;
+  c->env = env;
+  c->js_thread = pthread_self();
+  c->stats = wc_stats_new();
+  if (!c->stats || wc_queue_init(&c->releases) != 0) {
+    wc_stats_unref(&c->stats);
+    if (cls->impl_free) cls->impl_free(impl);
+    free(c);
+    napi_throw_error(env, NULL, "webcodecs-native: out of memory");
+    return NULL;
+  }
+  if (wc_worker_init(&c->w, cls->ops, impl, tsfn_notify, tsfn_on_exit, c) != 0) {
+    wc_queue_destroy(&c->releases);
+    wc_stats_unref(&c->stats);
+    if (cls->impl_free) cls->impl_free(impl);
+    free(c);
+    napi_throw_error(env, NULL, "webcodecs-native: out of memory");
+    return NULL;
+  }
+  c->w.nice = nice;
+  c->refs = 1; /* the wrapper's */
+  if (napi_create_object(env, &h) != napi_ok || napi_type_tag_object(env, h, &wc_tag_codec) != napi_ok ||
+      napi_wrap(env, h, c, wrapper_finalize, NULL, NULL) != napi_ok) {
+    codec_unref(c);
+    wc_throw_status(env, napi_generic_failure, "wrap codec handle");
+    return NULL;
+  }
+  /* From here the wrapper finalizer owns one reference. */
+  WC_CALL(env, napi_create_reference(env, owner, 0, &c->owner));
+  WC_CALL(env, napi_create_string_utf8(env, cls->name, NAPI_AUTO_LENGTH, &name));
+  s = napi_create_threadsafe_function(env, NULL, NULL, name, 0, 1, c, tsfn_finalize, c, tsfn_call_js, &c->tsfn);
+  if (s != napi_ok) {
+    c->shut = 1;
+    WC_CALL(env, s);
+  }
+  c->refs++; /* the TSFN's */
+  napi_unref_threadsafe_function(env, c->tsfn);
+  if (napi_add_env_cleanup_hook(env, cleanup_hook, c) == napi_ok) c->hook_added = 1;
+  err = wc_worker_start(&c->w);
+  if (err != 0) {
+    c->shut = 1;
+    wc_worker_quit(&c->w);
+    napi_release_threadsafe_function(c->tsfn, napi_tsfn_release);
+    if (c->hook_added) napi_remove_env_cleanup_hook(env, cleanup_hook, c);
+    c->hook_added = 0;
+    napi_throw_error(env, NULL, "webcodecs-native: could not start the codec thread");
+    return NULL;
+  }
+  if (out) *out = c;
+  return h;
+}
+
+wc_codec *wc_codec_from(napi_env env, napi_value h) {
+  void *p = NULL;
+  if (wc_unwrap(env, h, &wc_tag_codec, "codec", &p) < 0) return NULL;
+  return p;
+}
+
+napi_value wc_codec_send(napi_env env, wc_codec *c, int type, void *payload) {
+  wc_cmd *cmd;
+  napi_value out;
+  if (c->shut) {
+    if (payload && c->w.ops->free_cmd_payload) c->w.ops->free_cmd_payload(type, payload);
+    wc_throw_dom(env, "InvalidStateError", "%s: the codec is closed", c->cls->name);
+    return NULL;
+  }
+  cmd = wc_cmd_new(type, c->js_epoch, c->sent_seq + 1, payload);
+  if (!cmd) {
+    if (payload && c->w.ops->free_cmd_payload) c->w.ops->free_cmd_payload(type, payload);
+    napi_throw_error(env, NULL, "webcodecs-native: out of memory");
+    return NULL;
+  }
+  c->sent_seq++;
+  set_busy(c, 1);
+  if (type == WC_CMD_RESET)
+    wc_worker_reset(&c->w, cmd);
+  else
+    wc_worker_send(&c->w, cmd);
+  WC_CALL(env, napi_create_double(env, (double)c->sent_seq, &out));
+  return out;
+}
+
+/* ---------------------------------------------------------------- exported natives */
+
+/* codecFlush(h) -> seq */
+static napi_value js_flush(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  wc_codec *c;
+  if (wc_args(env, info, 1, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0]))) return NULL;
+  return wc_codec_send(env, c, WC_CMD_FLUSH, NULL);
+}
+
+/* codecReset(h): new epoch; drops queued commands; the worker resets the codec. */
+static napi_value js_reset(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  wc_codec *c;
+  if (wc_args(env, info, 1, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0]))) return NULL;
+  if (c->shut) return NULL;
+  c->js_epoch++;
+  wc_codec_send(env, c, WC_CMD_RESET, NULL);
+  return NULL;
+}
+
+/* codecClose(h): never waits for the worker. */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  wc_codec *c;
+  if (wc_args(env, info, 1, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0]))) return NULL;
+  codec_shutdown(c);
+  return NULL;
+}
+
+/* codecStats(h) -> {inputs, outputs, queueDepth, framesAlive, meanMs, maxMs} */
+static napi_value js_stats(napi_env env, napi_callback_info info) {
+  napi_value argv[1], o;
+  wc_codec *c;
+  long long timed, busy;
+  if (wc_args(env, info, 1, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0]))) return NULL;
+  WC_CALL(env, napi_create_object(env, &o));
+  timed = atomic_load_explicit(&c->stats->timed, memory_order_relaxed);
+  busy = atomic_load_explicit(&c->stats->busy_ns, memory_order_relaxed);
+  WC_CALL(env, wc_set_int64(env, o, "inputs", atomic_load_explicit(&c->stats->inputs, memory_order_relaxed)));
+  WC_CALL(env, wc_set_int64(env, o, "outputs", atomic_load_explicit(&c->stats->outputs, memory_order_relaxed)));
+  WC_CALL(env, wc_set_int64(env, o, "queueDepth", (int64_t)wc_queue_length(&c->w.cmds)));
+  WC_CALL(env, wc_set_int64(env, o, "framesAlive", atomic_load_explicit(&c->stats->alive, memory_order_relaxed)));
+  WC_CALL(env, wc_set_double(env, o, "meanMs", timed ? (double)busy / (double)timed / 1e6 : 0.0));
+  WC_CALL(env, wc_set_double(env, o, "maxMs",
+                             (double)atomic_load_explicit(&c->stats->max_ns, memory_order_relaxed) / 1e6));
+  WC_CALL(env, wc_set_bool(env, o, "busy", c->busy));
+  return o;
+}
+
+napi_status wc_codec_init(napi_env env, napi_value exports) {
+  napi_status s;
+  if ((s = wc_export(env, exports, "codecFlush", js_flush)) != napi_ok) return s;
+  if ((s = wc_export(env, exports, "codecReset", js_reset)) != napi_ok) return s;
+  if ((s = wc_export(env, exports, "codecClose", js_close)) != napi_ok) return s;
+  return wc_export(env, exports, "codecStats", js_stats);
+}

@@ -1,0 +1,112 @@
+/*
+ * queue.c - see include/wc/engine/queue.h.
+ *
+ * Threads: any thread may push; one consumer waits in wc_queue_pop_wait.
+ * Lock scope: every function takes the mutex for a few pointer moves only.
+ */
+#include "wc/engine/queue.h"
+
+int wc_queue_init(wc_queue *q) {
+  int err;
+  q->head = q->tail = NULL;
+  q->len = 0;
+  q->quit = 0;
+  if ((err = pthread_mutex_init(&q->mu, NULL)) != 0) return err;
+  if ((err = pthread_cond_init(&q->cv, NULL)) != 0) {
+    pthread_mutex_destroy(&q->mu);
+    return err;
+  }
+  return 0;
+}
+
+void wc_queue_destroy(wc_queue *q) {
+  pthread_cond_destroy(&q->cv);
+  pthread_mutex_destroy(&q->mu);
+}
+
+int wc_queue_push(wc_queue *q, wc_node *n) {
+  int was_empty;
+  n->next = NULL;
+  pthread_mutex_lock(&q->mu);
+  if (q->quit) {
+    pthread_mutex_unlock(&q->mu);
+    return -1;
+  }
+  was_empty = q->head == NULL;
+  if (q->tail)
+    q->tail->next = n;
+  else
+    q->head = n;
+  q->tail = n;
+  q->len++;
+  pthread_cond_signal(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  return was_empty;
+}
+
+wc_node *wc_queue_pop_wait(wc_queue *q) {
+  wc_node *n = NULL;
+  pthread_mutex_lock(&q->mu);
+  while (q->head == NULL && !q->quit) pthread_cond_wait(&q->cv, &q->mu);
+  if (!q->quit) {
+    n = q->head;
+    q->head = n->next;
+    if (!q->head) q->tail = NULL;
+    q->len--;
+    n->next = NULL;
+  }
+  pthread_mutex_unlock(&q->mu);
+  return n;
+}
+
+wc_node *wc_queue_try_pop(wc_queue *q) {
+  wc_node *n;
+  pthread_mutex_lock(&q->mu);
+  n = q->head;
+  if (n) {
+    q->head = n->next;
+    if (!q->head) q->tail = NULL;
+    q->len--;
+    n->next = NULL;
+  }
+  pthread_mutex_unlock(&q->mu);
+  return n;
+}
+
+wc_node *wc_queue_take_all(wc_queue *q, size_t *count) {
+  wc_node *n;
+  pthread_mutex_lock(&q->mu);
+  n = q->head;
+  if (count) *count = q->len;
+  q->head = q->tail = NULL;
+  q->len = 0;
+  pthread_mutex_unlock(&q->mu);
+  return n;
+}
+
+wc_node *wc_queue_replace_all(wc_queue *q, wc_node *n) {
+  wc_node *old;
+  if (n) n->next = NULL;
+  pthread_mutex_lock(&q->mu);
+  old = q->head;
+  q->head = q->tail = n;
+  q->len = n ? 1 : 0;
+  if (n) pthread_cond_signal(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+  return old;
+}
+
+void wc_queue_quit(wc_queue *q) {
+  pthread_mutex_lock(&q->mu);
+  q->quit = 1;
+  pthread_cond_broadcast(&q->cv);
+  pthread_mutex_unlock(&q->mu);
+}
+
+size_t wc_queue_length(wc_queue *q) {
+  size_t len;
+  pthread_mutex_lock(&q->mu);
+  len = q->len;
+  pthread_mutex_unlock(&q->mu);
+  return len;
+}

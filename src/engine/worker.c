@@ -1,0 +1,232 @@
+/*
+ * worker.c - the per-codec thread: command loop and event posting.
+ * See include/wc/engine/worker.h for the design; this file has no Node-API or FFmpeg.
+ *
+ * Threads: wc_worker_send/reset/quit/next_event run on the JS thread; the loop
+ * (worker_main), ops->run and wc_worker_post run on the worker. Both sides only
+ * meet in the two wc_queue lists.
+ */
+#define _GNU_SOURCE
+#include "wc/engine/worker.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+int wc_worker_init(wc_worker *w, const wc_worker_ops *ops, void *impl,
+                   void (*notify)(void *), void (*on_exit)(void *), void *ctx) {
+  int err;
+  w->ops = ops;
+  w->impl = impl;
+  w->notify = notify;
+  w->on_exit = on_exit;
+  w->ctx = ctx;
+  w->started = w->joined = 0;
+  w->failed = 0;
+  w->failed_epoch = 0;
+  if ((err = wc_queue_init(&w->cmds)) != 0) return err;
+  if ((err = wc_queue_init(&w->events)) != 0) {
+    wc_queue_destroy(&w->cmds);
+    return err;
+  }
+  return 0;
+}
+
+wc_cmd *wc_cmd_new(int type, uint32_t epoch, uint64_t seq, void *payload) {
+  wc_cmd *cmd = calloc(1, sizeof(*cmd));
+  if (!cmd) return NULL;
+  cmd->type = type;
+  cmd->epoch = epoch;
+  cmd->seq = seq;
+  cmd->payload = payload;
+  return cmd;
+}
+
+void wc_cmd_free(wc_worker *w, wc_cmd *cmd) {
+  if (!cmd) return;
+  if (cmd->payload && w->ops->free_cmd_payload) w->ops->free_cmd_payload(cmd->type, cmd->payload);
+  free(cmd);
+}
+
+void wc_event_free(wc_worker *w, wc_event *ev) {
+  if (!ev) return;
+  if (ev->payload && w->ops->free_event_payload) w->ops->free_event_payload(ev->type, ev->payload);
+  free(ev);
+}
+
+#define BATCH_EVENTS 16
+#define BATCH_NS 1000000LL
+
+int64_t wc_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * Wakes the JS side if events wait for it: at once when `force` (the worker is about to
+ * wait for commands), else when enough events wait or the oldest has waited long enough.
+ * Worker thread.
+ */
+static void flush_notify(wc_worker *w, int force) {
+  if (!w->notify_due) return;
+  if (!force && w->due_events < BATCH_EVENTS && wc_now_ns() - w->due_since_ns < BATCH_NS) return;
+  w->notify_due = 0;
+  w->due_events = 0;
+  if (w->notify) w->notify(w->ctx);
+}
+
+static void free_cmd_list(wc_worker *w, wc_node *n, size_t *count) {
+  size_t k = 0;
+  while (n) {
+    wc_node *next = n->next;
+    wc_cmd_free(w, (wc_cmd *)n);
+    n = next;
+    k++;
+  }
+  if (count) *count = k;
+}
+
+int wc_worker_send(wc_worker *w, wc_cmd *cmd) {
+  if (wc_queue_push(&w->cmds, &cmd->node) < 0) {
+    wc_cmd_free(w, cmd);
+    return -1;
+  }
+  return 0;
+}
+
+size_t wc_worker_reset(wc_worker *w, wc_cmd *cmd) {
+  size_t dropped = 0;
+  free_cmd_list(w, wc_queue_replace_all(&w->cmds, cmd ? &cmd->node : NULL), &dropped);
+  return dropped;
+}
+
+void wc_worker_quit(wc_worker *w) {
+  wc_queue_quit(&w->cmds);
+  free_cmd_list(w, wc_queue_take_all(&w->cmds, NULL), NULL);
+}
+
+static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload, int deferred) {
+  wc_event *ev = calloc(1, sizeof(*ev));
+  int was_empty;
+  if (!ev) {
+    if (payload && w->ops->free_event_payload) w->ops->free_event_payload(type, payload);
+    return -1;
+  }
+  ev->type = type;
+  ev->epoch = epoch;
+  ev->seq = seq;
+  ev->count = 1;
+  ev->payload = payload;
+  was_empty = wc_queue_push(&w->events, &ev->node);
+  if (was_empty > 0 && !w->notify_due) {
+    w->notify_due = 1;
+    w->due_since_ns = wc_now_ns();
+  }
+  w->due_events++;
+  if (!deferred) flush_notify(w, wc_queue_length(&w->cmds) == 0);
+  return 0;
+}
+
+int wc_worker_post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload) {
+  return post(w, type, epoch, seq, payload, 0);
+}
+
+int wc_worker_post_deferred(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload) {
+  return post(w, type, epoch, seq, payload, 1);
+}
+
+void wc_worker_fail_epoch(wc_worker *w, uint32_t epoch) {
+  w->failed = 1;
+  w->failed_epoch = epoch;
+}
+
+int wc_worker_post_error(wc_worker *w, uint32_t epoch, void *error) {
+  wc_worker_fail_epoch(w, epoch);
+  return wc_worker_post(w, WC_EV_ERROR, epoch, 0, error);
+}
+
+wc_event *wc_worker_next_event(wc_worker *w) {
+  return (wc_event *)wc_queue_try_pop(&w->events);
+}
+
+static void *worker_main(void *arg) {
+  wc_worker *w = arg;
+  wc_node *n;
+  sigset_t mask;
+  /* Asynchronous signals belong to the JS thread (Node installs its handlers there).
+   * The mask is inherited by the codec's own threads. */
+  sigfillset(&mask);
+  sigdelset(&mask, SIGSEGV);
+  sigdelset(&mask, SIGBUS);
+  sigdelset(&mask, SIGFPE);
+  sigdelset(&mask, SIGILL);
+  pthread_sigmask(SIG_BLOCK, &mask, NULL);
+#ifdef __linux__
+  pthread_setname_np(pthread_self(), "webcodecs-codec");
+  /* Niceness is per thread on Linux and threads inherit it from their creator,
+   * so the codec's own threads (opened later, from this thread) run at it too. */
+  if (w->nice == WC_PRIORITY_IDLE) {
+    /* SCHED_IDLE: the codec's threads run when the CPU has nothing else to do, so the JS
+     * thread wins every time it wakes up (event-loop delay), while throughput is unchanged
+     * when it does not (measured in bench/). Lowering one's own priority needs no privilege. */
+    struct sched_param sp = {0};
+    if (sched_setscheduler(0, SCHED_IDLE, &sp) != 0) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+  } else if (w->nice > 0) {
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice);
+  }
+#endif
+  while ((n = wc_queue_pop_wait(&w->cmds)) != NULL) {
+    wc_cmd *cmd = (wc_cmd *)n;
+    if (w->failed && cmd->epoch == w->failed_epoch && cmd->type != WC_CMD_RESET) {
+      /* The codec failed in this epoch; JS is closing or resetting it. */
+    } else {
+      if (w->failed && cmd->epoch != w->failed_epoch) w->failed = 0;
+      w->ops->run(w->impl, w, cmd);
+    }
+    {
+      uint64_t seq = cmd->seq;
+      uint32_t epoch = cmd->epoch;
+      wc_cmd_free(w, cmd);
+      if (wc_queue_length(&w->cmds) == 0) {
+        wc_worker_post_deferred(w, WC_EV_IDLE, epoch, seq, NULL);
+        flush_notify(w, 1); /* about to wait: deliver everything now */
+      } else {
+        flush_notify(w, 0);
+      }
+    }
+  }
+  if (w->ops->teardown) w->ops->teardown(w->impl);
+  if (w->on_exit) w->on_exit(w->ctx);
+  return NULL;
+}
+
+int wc_worker_start(wc_worker *w) {
+  int err = pthread_create(&w->thread, NULL, worker_main, w);
+  if (err == 0) w->started = 1;
+  return err;
+}
+
+void wc_worker_join(wc_worker *w) {
+  if (!w->started || w->joined) return;
+  pthread_join(w->thread, NULL);
+  w->joined = 1;
+}
+
+void wc_worker_destroy(wc_worker *w) {
+  wc_node *n;
+  free_cmd_list(w, wc_queue_take_all(&w->cmds, NULL), NULL);
+  n = wc_queue_take_all(&w->events, NULL);
+  while (n) {
+    wc_node *next = n->next;
+    wc_event_free(w, (wc_event *)n);
+    n = next;
+  }
+  wc_queue_destroy(&w->cmds);
+  wc_queue_destroy(&w->events);
+}

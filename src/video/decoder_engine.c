@@ -1,0 +1,142 @@
+/*
+ * decoder_engine.c - the parts of decoding that need no Node-API: choosing and
+ * opening the libavcodec decoder for a VideoDecoderConfig, and converting frames
+ * whose pixel format has no VideoPixelFormat. Used by the decoder worker, by
+ * isConfigSupported on the thread pool, and by the decoder fuzz target.
+ */
+#include <libavcodec/avcodec.h>
+#include <libavutil/cpu.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wc/formats/codec_string.h"
+#include "wc/formats/config_record.h"
+#include "wc/video/decoder.h"
+#include "wc/engine/errors.h"
+#include "wc/video/frame_copy.h"
+#include "wc/video/pixfmt.h"
+
+static const AVCodec *find_decoder(int kind) {
+  switch (kind) {
+    case WC_CODEC_H264: return avcodec_find_decoder(AV_CODEC_ID_H264);
+    case WC_CODEC_HEVC: return avcodec_find_decoder(AV_CODEC_ID_HEVC);
+    case WC_CODEC_VP8: return avcodec_find_decoder_by_name("vp8") ? avcodec_find_decoder_by_name("vp8")
+                                                                  : avcodec_find_decoder(AV_CODEC_ID_VP8);
+    case WC_CODEC_VP9: return avcodec_find_decoder_by_name("vp9") ? avcodec_find_decoder_by_name("vp9")
+                                                                  : avcodec_find_decoder(AV_CODEC_ID_VP9);
+    case WC_CODEC_AV1: {
+      /* FFmpeg's own "av1" decoder needs a hardware accelerator before 6.x; prefer dav1d. */
+      const AVCodec *c = avcodec_find_decoder_by_name("libdav1d");
+      if (!c) c = avcodec_find_decoder_by_name("libaom-av1");
+      return c;
+    }
+    default: return NULL;
+  }
+}
+
+/* Opens a decoder for cfg. Returns 0 or a negative AVERROR; *out owns the context. Any thread. */
+int wc_decoder_open(const wc_decoder_params *p, AVCodecContext **out, char *why, size_t whylen) {
+  const AVCodec *codec;
+  AVCodecContext *ctx;
+  int ret;
+  *out = NULL;
+  if (wc_config_record_check(p->codec_kind, p->extradata, (size_t)p->extradata_size, why, whylen) < 0)
+    return AVERROR_INVALIDDATA;
+  if (!(codec = find_decoder(p->codec_kind))) {
+    snprintf(why, whylen, "no decoder for this codec in the FFmpeg build");
+    return AVERROR_DECODER_NOT_FOUND;
+  }
+  if (!(ctx = avcodec_alloc_context3(codec))) return AVERROR(ENOMEM);
+  ctx->pkt_timebase = (AVRational){1, 1000000};
+  ctx->apply_cropping = 0; /* cropping becomes the VideoFrame's visibleRect: no copy */
+  /* Default thread count, measured on 2 cores (bench/run.js, paired runs of 4-6 rounds each):
+   * FFmpeg's automatic count (cores + 1 frame threads, what `ffmpeg -threads auto` uses) decodes
+   * HEVC, VP8 and VP9 5-14% faster than one thread per core (the extra frame thread keeps both
+   * cores busy while the JS thread takes its turns) at the same CPU and event-loop delay, and AV1
+   * (libdav1d) the same. H.264 gains nothing from it and pays in event-loop delay (1080p decode +
+   * copyTo: p99 3.0-3.5 ms against 2.0-2.2 ms), so H.264 keeps one thread per core. */
+  if (p->threads > 0)
+    ctx->thread_count = p->threads;
+  else
+    ctx->thread_count = p->codec_kind == WC_CODEC_H264 ? av_cpu_count() : 0;
+  if (p->low_delay) {
+    ctx->thread_type = FF_THREAD_SLICE;
+    ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
+    if (strcmp(codec->name, "libdav1d") == 0) av_opt_set_int(ctx->priv_data, "max_frame_delay", 1, 0);
+  } else {
+    ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+  }
+  if (p->coded_width > 0 && p->coded_height > 0) {
+    ctx->width = ctx->coded_width = p->coded_width;
+    ctx->height = ctx->coded_height = p->coded_height;
+  }
+  if (p->extradata && p->extradata_size > 0) {
+    ctx->extradata = av_mallocz((size_t)p->extradata_size + AV_INPUT_BUFFER_PADDING_SIZE);
+    if (!ctx->extradata) {
+      avcodec_free_context(&ctx);
+      return AVERROR(ENOMEM);
+    }
+    memcpy(ctx->extradata, p->extradata, (size_t)p->extradata_size);
+    ctx->extradata_size = p->extradata_size;
+  }
+  if ((ret = avcodec_open2(ctx, codec, NULL)) < 0) {
+    char msg[128];
+    wc_averror_str(ret, msg, sizeof msg);
+    snprintf(why, whylen, "%s could not be opened: %s", codec->name, msg);
+    avcodec_free_context(&ctx);
+    return ret;
+  }
+  *out = ctx;
+  return 0;
+}
+
+/* Converts a frame whose format has no VideoPixelFormat (4:4:0, gbrp, gray, ...). */
+AVFrame *wc_decoder_convert_frame(struct SwsContext **sws, const AVFrame *in, int target, char *why, size_t whylen) {
+  const wc_pixfmt_desc *td = wc_pixfmt_get(target);
+  AVFrame *out;
+  int cw = in->width, ch = in->height;
+  if (!(out = wc_frame_alloc(NULL, target, cw, ch))) {
+    snprintf(why, whylen, "out of memory");
+    return NULL;
+  }
+  *sws = sws_getCachedContext(*sws, cw, ch, in->format, cw, ch, td->av != -1 ? td->av : td->av_opaque,
+                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, NULL, NULL, NULL);
+  if (!*sws) {
+    av_frame_free(&out);
+    snprintf(why, whylen, "swscale cannot convert %s", av_get_pix_fmt_name(in->format));
+    return NULL;
+  }
+  if (sws_scale(*sws, (const uint8_t *const *)in->data, in->linesize, 0, ch, out->data, out->linesize) < 0) {
+    av_frame_free(&out);
+    snprintf(why, whylen, "conversion from %s failed", av_get_pix_fmt_name(in->format));
+    return NULL;
+  }
+  av_frame_copy_props(out, in);
+  out->crop_left = in->crop_left;
+  out->crop_right = in->crop_right;
+  out->crop_top = in->crop_top;
+  out->crop_bottom = in->crop_bottom;
+  if (in->colorspace == AVCOL_SPC_RGB) {
+    /* gbrp planes converted to YUV: the frame now carries the matrix swscale used */
+    out->colorspace = AVCOL_SPC_BT709;
+  }
+  return out;
+}
+
+wc_rect wc_decoded_visible_rect(const AVFrame *f, int fmt) {
+  const wc_pixfmt_desc *pd = wc_pixfmt_get(fmt);
+  int64_t w = f->width, h = f->height;
+  int64_t cl = (int64_t)f->crop_left, cr = (int64_t)f->crop_right, ct = (int64_t)f->crop_top,
+          cb = (int64_t)f->crop_bottom;
+  int64_t sw = pd && pd->planes > 1 ? pd->sub_w[1] : 1, sh = pd && pd->planes > 1 ? pd->sub_h[1] : 1;
+  if (cl < 0 || cr < 0 || ct < 0 || cb < 0 || cl + cr >= w || ct + cb >= h) cl = cr = ct = cb = 0;
+  /* A visible rect must start on a chroma sample ("Verify Rect Offset Alignment"); FFmpeg passes a
+   * stream's crop through as it is (4:0:0 H.264 crops in single lines): widen the rect to the
+   * sample grid rather than hand out a frame whose default copyTo() fails. */
+  cl -= cl % sw;
+  ct -= ct % sh;
+  return (wc_rect){(uint32_t)cl, (uint32_t)ct, (uint32_t)(w - cl - cr), (uint32_t)(h - ct - cb)};
+}

@@ -1,0 +1,435 @@
+/*
+ * encoder_params.c - the choices made for each libavcodec encoder: which one
+ * serves a codec string, its input pixel format, profile and level, latency and
+ * rate-control options, and per-frame key frames and quantizers.
+ * Any thread (the worker, and the thread pool for isConfigSupported).
+ *
+ *   avc1/avc3  libx264      realtime: veryfast + zerolatency; quality: medium, lookahead 8
+ *   hvc1/hev1  libx265      realtime: ultrafast + zerolatency; quality: fast, lookahead 8
+ *   vp8        libvpx       realtime: deadline realtime, cpu-used 8; quality: good, cpu-used 4
+ *   vp09       libvpx-vp9   realtime: deadline realtime, cpu-used 8, row-mt; quality: good, cpu-used 4
+ *   av01       libaom-av1   realtime: usage realtime, cpu-used 8; quality: good, cpu-used 6, lag 8
+ *              (libsvtav1 when libaom is absent: it cannot force key frames in every mode)
+ *
+ * Per-frame quantizers (bitrateMode "quantizer"): x264 runs in CRF mode with a flat
+ * curve (qcomp 1, no AQ, ipratio 1) so that the CRF is the frame QP, and the wrapper's
+ * reconfigure applies a new CRF to the next frame exactly; libvpx re-reads qmax per
+ * frame (in Q mode aiming at the worst quality, so qmax is the quantizer); x265,
+ * libaom and SVT-AV1 have no per-frame control in any FFmpeg release, so a changed
+ * quantizer reopens the encoder (after draining it), which starts a new key frame.
+ *
+ * Never B-frames, alt-ref or frame dropping: every frame gives exactly one chunk,
+ * in input order.
+ */
+#include <libavutil/cpu.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "wc/video/encoder.h"
+#include "wc/video/pixfmt.h"
+
+#define GOP 3000 /* key frames come when asked for (or at a scene cut), as in browsers */
+
+static int supports_fmt(const AVCodec *c, enum AVPixelFormat f) {
+  if (!c->pix_fmts) return 1;
+  for (const enum AVPixelFormat *p = c->pix_fmts; *p != AV_PIX_FMT_NONE; p++)
+    if (*p == f) return 1;
+  return 0;
+}
+
+static int depth_of(int src_fmt) {
+  const wc_pixfmt_desc *d = wc_pixfmt_get(src_fmt);
+  return d ? d->bit_depth : 8;
+}
+
+/* chroma layout of the source: 0 = 4:2:0, 1 = 4:2:2, 2 = 4:4:4 (RGB counts as 4:4:4 only when asked for) */
+static int chroma_of(int src_fmt) {
+  const wc_pixfmt_desc *d = wc_pixfmt_get(src_fmt);
+  if (!d || d->rgb || d->planes < 3) return 0;
+  if (d->sub_w[1] == 1) return 2;
+  return d->sub_h[1] == 1 ? 1 : 0;
+}
+
+static enum AVPixelFormat yuv(int chroma, int depth) {
+  static const enum AVPixelFormat t[3][3] = {
+      {AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUV420P10, AV_PIX_FMT_YUV420P12},
+      {AV_PIX_FMT_YUV422P, AV_PIX_FMT_YUV422P10, AV_PIX_FMT_YUV422P12},
+      {AV_PIX_FMT_YUV444P, AV_PIX_FMT_YUV444P10, AV_PIX_FMT_YUV444P12},
+  };
+  return t[chroma][depth >= 12 ? 2 : depth >= 10 ? 1 : 0];
+}
+
+int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, char *why, size_t whylen) {
+  const wc_codec_info *ci = &cfg->info;
+  const wc_pixfmt_desc *sd = wc_pixfmt_get(src_fmt);
+  int src_depth = src_fmt >= 0 ? depth_of(src_fmt) : 8;
+  int src_chroma = src_fmt >= 0 ? chroma_of(src_fmt) : 0;
+  memset(out, 0, sizeof(*out));
+  if (cfg->width < 2 || cfg->height < 2 || cfg->width > 16384 || cfg->height > 16384) {
+    snprintf(why, whylen, "%dx%d is outside the encodable sizes (2x2 to 16384x16384)", cfg->width, cfg->height);
+    return -1;
+  }
+  if (cfg->display_width < 1 || cfg->display_height < 1 || cfg->display_width > 65535 || cfg->display_height > 65535) {
+    snprintf(why, whylen, "display size %dx%d is outside 1x1 to 65535x65535 (what containers can carry)", cfg->display_width,
+             cfg->display_height);
+    return -1;
+  }
+  if (cfg->temporal_layers == 0) {
+    snprintf(why, whylen, "scalabilityMode \"%s\" is not supported (L1T1, L1T2 and L1T3 are, for VP8 and VP9)",
+             cfg->scalability_mode);
+    return -1;
+  }
+  if (cfg->temporal_layers > 1 && ci->codec != WC_CODEC_VP8 && ci->codec != WC_CODEC_VP9) {
+    snprintf(why, whylen, "scalabilityMode \"%s\": temporal layers are only implemented for VP8 and VP9 (libvpx)",
+             cfg->scalability_mode);
+    return -1;
+  }
+  if (cfg->alpha && ci->codec != WC_CODEC_VP8 && ci->codec != WC_CODEC_VP9) {
+    snprintf(why, whylen, "alpha \"keep\" is only supported for VP8 and VP9");
+    return -1;
+  }
+  switch (ci->codec) {
+    case WC_CODEC_H264: {
+      out->codec = avcodec_find_encoder_by_name("libx264");
+      switch (ci->profile) {
+        case 66:
+        case 77:
+        case 100: out->pix_fmt = AV_PIX_FMT_YUV420P; break;
+        case 110: out->pix_fmt = AV_PIX_FMT_YUV420P10; break;
+        case 122: out->pix_fmt = yuv(1, src_depth > 8 ? 10 : 8); break;
+        case 244: out->pix_fmt = yuv(src_chroma == 1 ? 1 : src_chroma == 2 || (sd && sd->rgb) ? 2 : 0, src_depth > 8 ? 10 : 8); break;
+        default:
+          snprintf(why, whylen, "H.264 profile_idc %d cannot be encoded (Baseline, Main, High, High 10, High 4:2:2, "
+                   "High 4:4:4 Predictive can)", ci->profile);
+          return -1;
+      }
+      break;
+    }
+    case WC_CODEC_HEVC:
+      out->codec = avcodec_find_encoder_by_name("libx265");
+      switch (ci->profile) {
+        case 1:
+        case 3: out->pix_fmt = AV_PIX_FMT_YUV420P; break;
+        case 2: out->pix_fmt = AV_PIX_FMT_YUV420P10; break;
+        case 4: out->pix_fmt = yuv(src_chroma ? src_chroma : (sd && sd->rgb ? 2 : 0), src_depth); break;
+        default:
+          snprintf(why, whylen, "HEVC profile %d cannot be encoded (Main, Main 10, Main Still Picture, RExt can)",
+                   ci->profile);
+          return -1;
+      }
+      break;
+    case WC_CODEC_VP8:
+      out->codec = avcodec_find_encoder_by_name("libvpx");
+      out->pix_fmt = AV_PIX_FMT_YUV420P;
+      break;
+    case WC_CODEC_VP9:
+      out->codec = avcodec_find_encoder_by_name("libvpx-vp9");
+      switch (ci->profile) {
+        case 0: out->pix_fmt = AV_PIX_FMT_YUV420P; break;
+        case 1: out->pix_fmt = yuv(src_chroma == 1 ? 1 : 2, 8); break;
+        case 2: out->pix_fmt = yuv(0, ci->bit_depth); break;
+        default: out->pix_fmt = yuv(src_chroma == 1 ? 1 : 2, ci->bit_depth); break;
+      }
+      break;
+    case WC_CODEC_AV1: {
+      const AVCodec *svt = avcodec_find_encoder_by_name("libsvtav1");
+      const AVCodec *aom = avcodec_find_encoder_by_name("libaom-av1");
+      out->pix_fmt = ci->profile == 0 ? yuv(0, ci->bit_depth) : ci->profile == 1 ? yuv(2, ci->bit_depth)
+                                                                                : yuv(1, ci->bit_depth);
+      if (ci->profile == 2 && ci->bit_depth == 12) out->pix_fmt = yuv(src_chroma, 12);
+      out->codec = aom && supports_fmt(aom, out->pix_fmt) ? aom : svt;
+      break;
+    }
+    default: snprintf(why, whylen, "no encoder for this codec"); return -1;
+  }
+  if (!out->codec) {
+    snprintf(why, whylen, "the FFmpeg build has no encoder for %s", cfg->codec);
+    return -1;
+  }
+  if (!supports_fmt(out->codec, out->pix_fmt)) {
+    snprintf(why, whylen, "%s cannot encode %s", out->codec->name, av_get_pix_fmt_name(out->pix_fmt));
+    return -1;
+  }
+  if (cfg->alpha && sd && sd->alpha && out->pix_fmt == AV_PIX_FMT_YUV420P && supports_fmt(out->codec, AV_PIX_FMT_YUVA420P)) {
+    out->pix_fmt = AV_PIX_FMT_YUVA420P;
+    out->alpha = 1;
+  }
+  if ((out->pix_fmt == AV_PIX_FMT_YUV420P || out->pix_fmt == AV_PIX_FMT_YUV420P10 ||
+       out->pix_fmt == AV_PIX_FMT_YUV420P12 || out->pix_fmt == AV_PIX_FMT_YUVA420P) &&
+      ((cfg->width & 1) || (cfg->height & 1)) && ci->codec != WC_CODEC_VP8 && ci->codec != WC_CODEC_VP9 &&
+      ci->codec != WC_CODEC_AV1) {
+    snprintf(why, whylen, "%s needs an even width and height for 4:2:0 (got %dx%d)", out->codec->name, cfg->width,
+             cfg->height);
+    return -1;
+  }
+  return 0;
+}
+
+static void set(AVDictionary **opts, const char *k, const char *v) { av_dict_set(opts, k, v, 0); }
+
+static void seti(AVDictionary **opts, const char *k, int64_t v) { av_dict_set_int(opts, k, v, 0); }
+
+/* x264/x265 level string from level_idc (31 -> "3.1"; 9 -> "1b"). */
+static void level_string(int level_idc, char *buf, size_t n) {
+  if (level_idc == 9)
+    snprintf(buf, n, "1b");
+  else
+    snprintf(buf, n, "%d.%d", level_idc / 10, level_idc % 10);
+}
+
+int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, int quantizer,
+                 AVDictionary **opts, char *why, size_t whylen) {
+  const wc_codec_info *ci = &cfg->info;
+  const char *name = ch->codec->name;
+  double fps = cfg->framerate > 0 ? cfg->framerate : 30;
+  int64_t br = cfg->bitrate;
+  int threads = cfg->threads > 0 ? cfg->threads : 0;
+  int qmode = cfg->bitrate_mode == WC_BITRATE_QUANTIZER;
+  char buf[256];
+  (void)why;
+  (void)whylen;
+  ctx->width = cfg->width;
+  ctx->height = cfg->height;
+  ctx->pix_fmt = ch->pix_fmt;
+  ctx->time_base = (AVRational){1, 1000000};
+  ctx->framerate = av_d2q(fps, 1000000);
+  ctx->sample_aspect_ratio = av_d2q((double)cfg->display_width * cfg->height / ((double)cfg->display_height * cfg->width), 65535);
+  ctx->gop_size = GOP;
+  ctx->max_b_frames = 0;
+  ctx->thread_count = threads;
+  if (!(ci->codec == WC_CODEC_H264 || ci->codec == WC_CODEC_HEVC) || !cfg->annexb)
+    ctx->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (ci->codec == WC_CODEC_VP8 || ci->codec == WC_CODEC_VP9) ctx->flags &= ~AV_CODEC_FLAG_GLOBAL_HEADER;
+
+  /* rate control (common fields; each wrapper below adds its own switches) */
+  if (cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0) {
+    ctx->bit_rate = br;
+    ctx->rc_min_rate = br;
+    ctx->rc_max_rate = br;
+    ctx->rc_buffer_size = (int)(br > INT32_MAX ? INT32_MAX : br); /* one second */
+  } else if (cfg->bitrate_mode == WC_BITRATE_VARIABLE && br > 0) {
+    ctx->bit_rate = br;
+  }
+
+  if (strcmp(name, "libx264") == 0) {
+    const char *profile = ci->profile == 66 ? "baseline" : ci->profile == 77 ? "main" : ci->profile == 100 ? "high"
+                        : ci->profile == 110 ? "high10" : ci->profile == 122 ? "high422" : "high444";
+    set(opts, "profile", profile);
+    level_string(ci->level, buf, sizeof buf);
+    set(opts, "level", buf);
+    set(opts, "preset", cfg->realtime ? "veryfast" : "medium");
+    /* zerolatency: no lookahead, no frame threads; in quantizer mode it also makes a new
+     * quantizer apply to the frame just sent */
+    if (cfg->realtime || qmode) set(opts, "tune", "zerolatency");
+    set(opts, "forced-idr", "1");
+    set(opts, "a53cc", "0");
+    snprintf(buf, sizeof buf, "bframes=0:rc-lookahead=%d:sync-lookahead=0%s%s", cfg->realtime || qmode ? 0 : 8,
+             cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0 ? ":nal-hrd=cbr" : "",
+             qmode ? ":qcomp=1:aq-mode=0:ipratio=1:mbtree=0" : "");
+    set(opts, "x264-params", buf);
+    if (qmode) {
+      /* CRF with a flat curve: the CRF is the frame QP, and reconfigure applies a new one per frame */
+      seti(opts, "crf", quantizer >= 0 ? quantizer : 26);
+      ctx->bit_rate = 0;
+    } else if (br <= 0) {
+      set(opts, "crf", "23");
+    }
+  } else if (strcmp(name, "libx265") == 0) {
+    const char *profile = ci->profile == 2 ? "main10" : ci->profile == 3 ? "mainstillpicture" : "main";
+    char params[256];
+    if (ci->profile == 4) {
+      const AVPixFmtDescriptor *pd = av_pix_fmt_desc_get(ch->pix_fmt);
+      int depth = pd->comp[0].depth;
+      const char *chroma = pd->log2_chroma_w == 0 ? "444" : pd->log2_chroma_h == 0 ? "422" : "";
+      snprintf(buf, sizeof buf, "main%s%s%s", *chroma ? chroma : "", depth > 8 ? "-" : "",
+               depth > 8 ? (depth == 10 ? "10" : "12") : (*chroma ? "-8" : ""));
+      profile = buf;
+    }
+    set(opts, "profile", profile);
+    set(opts, "preset", cfg->realtime ? "ultrafast" : "fast");
+    if (cfg->realtime) set(opts, "tune", "zerolatency");
+    set(opts, "forced-idr", "1");
+    /* x265 refuses a level with constant QP ("no bitrate guarantee is possible"): no level then */
+    char level[64];
+    if (qmode)
+      snprintf(level, sizeof level, "high-tier=%d", ci->tier);
+    else
+      snprintf(level, sizeof level, "level-idc=%d.%d:high-tier=%d", ci->level / 30, (ci->level % 30) / 3, ci->tier);
+    snprintf(params, sizeof params, "log-level=error:bframes=0:rc-lookahead=%d:%s:repeat-headers=%d%s%s",
+             cfg->realtime ? 0 : 8, level, cfg->annexb,
+             cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0 ? ":strict-cbr=1" : "",
+             cfg->realtime ? ":frame-threads=1" : "");
+    set(opts, "x265-params", params);
+    if (qmode) {
+      seti(opts, "qp", quantizer >= 0 ? quantizer : 26);
+      ctx->bit_rate = 0;
+    } else if (br <= 0) {
+      set(opts, "crf", "28");
+    }
+  } else if (strcmp(name, "libvpx") == 0 || strcmp(name, "libvpx-vp9") == 0) {
+    int vp9 = name[6] == '-';
+    set(opts, "deadline", cfg->realtime ? "realtime" : "good");
+    seti(opts, "cpu-used", cfg->realtime ? 8 : 4);
+    seti(opts, "lag-in-frames", cfg->realtime ? 0 : 10);
+    seti(opts, "auto-alt-ref", 0);
+    seti(opts, "drop-threshold", 0);
+    seti(opts, "error-resilient", 0);
+    if (vp9) {
+      ctx->profile = ci->profile;
+      seti(opts, "row-mt", 1);
+      seti(opts, "tile-columns", cfg->width >= 1280 ? 2 : cfg->width >= 640 ? 1 : 0);
+      seti(opts, "frame-parallel", 0);
+    }
+    if (ctx->thread_count == 0) ctx->thread_count = av_cpu_count();
+    if (qmode) {
+      /* Q mode aiming at the worst quality: the per-frame qmax (re-read by the wrapper before each
+       * frame, wc_enc_frame_options) is the quantizer. cq-level must lie in [qmin, qmax] at open. */
+      ctx->qmin = 0;
+      ctx->qmax = 63;
+      set(opts, "end-usage", "q");
+      seti(opts, "crf", 63);
+      ctx->bit_rate = 0;
+    } else if ((cfg->bitrate_mode == WC_BITRATE_CONSTANT || cfg->temporal_layers > 1) && br > 0) {
+      /* temporal layering behaves only under CBR in libvpx */
+      set(opts, "end-usage", "cbr");
+      ctx->rc_buffer_size = (int)(br * 2 > INT32_MAX ? INT32_MAX : br * 2);
+      ctx->rc_initial_buffer_occupancy = ctx->rc_buffer_size / 2;
+      ctx->qmin = 2;
+      ctx->qmax = 56; /* as WebRTC does: never starve a frame to a useless quantizer */
+    } else if (br > 0) {
+      set(opts, "end-usage", "vbr");
+      ctx->qmin = 2;
+      ctx->qmax = 56;
+    } else {
+      seti(opts, "crf", 32);
+      ctx->bit_rate = 0;
+      ctx->qmin = 0;
+      ctx->qmax = 63;
+      if (vp9) set(opts, "end-usage", "q"); else { ctx->bit_rate = 2000000; set(opts, "end-usage", "cq"); }
+    }
+    if (cfg->temporal_layers > 1) {
+      /* libvpx temporal scalability: layering modes 2 (2 layers, 0-1-0-1) and 3 (3 layers, 0-2-1-2) */
+      int64_t total = br > 0 ? br : 2000000;
+      if (cfg->temporal_layers == 2)
+        snprintf(buf, sizeof buf, "ts_number_layers=2:ts_target_bitrate=%lld,%lld:ts_rate_decimator=2,1:ts_periodicity=2:ts_layer_id=0,1:ts_layering_mode=2",
+                 (long long)(total * 6 / 10 / 1000), (long long)(total / 1000));
+      else
+        snprintf(buf, sizeof buf, "ts_number_layers=3:ts_target_bitrate=%lld,%lld,%lld:ts_rate_decimator=4,2,1:ts_periodicity=4:ts_layer_id=0,2,1,2:ts_layering_mode=3",
+                 (long long)(total * 4 / 10 / 1000), (long long)(total * 6 / 10 / 1000), (long long)(total / 1000));
+      set(opts, "ts-parameters", buf);
+    }
+  } else if (strcmp(name, "libsvtav1") == 0) {
+    char params[256];
+    seti(opts, "preset", cfg->realtime ? 12 : 8);
+    /* realtime: the low-delay prediction structure (nothing held for reordering; CBR only);
+     * quality: random access with 8-frame mini-GOPs and no extra lookahead (one chunk per
+     * frame, in order, at most ~8 frames inside the encoder). */
+    if (cfg->realtime)
+      snprintf(params, sizeof params, "pred-struct=1:lookahead=0:scd=0%s", br > 0 && !qmode ? ":rc=2" : "");
+    else
+      snprintf(params, sizeof params, "hierarchical-levels=3:lookahead=0:scd=0%s",
+               br > 0 && cfg->bitrate_mode == WC_BITRATE_VARIABLE ? ":rc=1"
+               : br > 0 && cfg->bitrate_mode == WC_BITRATE_CONSTANT ? ":rc=2" : ":enable-force-key-frames=1");
+    ctx->rc_max_rate = 0; /* SVT-AV1 refuses maxrate == bitrate; rc=2 is its CBR */
+    ctx->rc_min_rate = 0;
+    set(opts, "svtav1-params", params);
+    if (qmode) {
+      seti(opts, "qp", quantizer >= 0 ? quantizer : 32);
+      ctx->bit_rate = 0;
+    } else if (br <= 0) {
+      seti(opts, "crf", 35);
+    }
+    /* SVT-AV1 takes the level as major * 10 + minor; seq_level_idx = (major - 2) * 4 + minor */
+    if (ci->level < 24) ctx->level = (2 + ci->level / 4) * 10 + ci->level % 4;
+  } else if (strcmp(name, "libaom-av1") == 0) {
+    set(opts, "usage", cfg->realtime ? "realtime" : "good");
+    seti(opts, "cpu-used", cfg->realtime ? 8 : 6);
+    /* no lag: with a lookahead, a forced key frame came out as two key frames in a row */
+    seti(opts, "lag-in-frames", 0);
+    seti(opts, "auto-alt-ref", 0);
+    seti(opts, "row-mt", 1);
+    ctx->profile = ci->profile;
+    if (ctx->thread_count == 0) ctx->thread_count = av_cpu_count();
+    if (qmode) {
+      int q = quantizer >= 0 ? quantizer : 32;
+      set(opts, "end-usage", "q");
+      seti(opts, "crf", q);
+      ctx->qmin = ctx->qmax = q;
+      ctx->bit_rate = 0;
+    } else if (cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0) {
+      set(opts, "end-usage", "cbr");
+    } else if (br <= 0) {
+      set(opts, "end-usage", "q");
+      seti(opts, "crf", 32);
+    }
+  }
+  return 0;
+}
+
+void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, AVFrame *f, int key,
+                          int quantizer) {
+  const char *name = ch->codec->name;
+  if (key) f->pict_type = AV_PICTURE_TYPE_I;
+  if (quantizer < 0 || cfg->bitrate_mode != WC_BITRATE_QUANTIZER) return;
+  if (strcmp(name, "libx264") == 0) {
+    /* reconfigure_encoder() applies a changed CRF to this frame (zerolatency, flat curve: CRF == QP) */
+    av_opt_set_double(ctx->priv_data, "crf", quantizer, 0);
+  } else if (strcmp(name, "libvpx") == 0 || strcmp(name, "libvpx-vp9") == 0) {
+    /* re-read by the wrapper for every frame */
+    ctx->qmax = quantizer;
+  }
+  /* x265, libaom, SVT-AV1: a changed quantizer reopens the encoder (wc_enc_needs_reopen) */
+}
+
+int wc_enc_needs_reopen(const wc_enc_choice *ch, const wc_enc_config *cfg, int open_quantizer, int quantizer, int key) {
+  const char *name = ch->codec->name;
+  if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER && quantizer >= 0 && quantizer != open_quantizer &&
+      (!strcmp(name, "libx265") || !strcmp(name, "libaom-av1") || !strcmp(name, "libsvtav1")))
+    return 1;
+  /* SVT-AV1 forces key frames only in random-access CRF/CQP mode */
+  if (key && !strcmp(name, "libsvtav1") && (cfg->realtime || (cfg->bitrate > 0 && cfg->bitrate_mode != WC_BITRATE_QUANTIZER)))
+    return 1;
+  return 0;
+}
+
+int wc_enc_can_resume(const AVCodecContext *ctx) {
+  return (ctx->codec->capabilities & AV_CODEC_CAP_ENCODER_FLUSH) != 0;
+}
+
+int wc_enc_temporal_layer(const wc_enc_config *cfg, int64_t n) {
+  static const int l2[] = {0, 1}, l3[] = {0, 2, 1, 2};
+  if (cfg->temporal_layers == 2) return l2[n % 2];
+  if (cfg->temporal_layers == 3) return l3[n % 4];
+  return -1;
+}
+
+int wc_enc_probe(const wc_enc_config *cfg, char *why, size_t whylen) {
+  wc_enc_choice ch;
+  AVCodecContext *ctx;
+  AVDictionary *opts = NULL;
+  int ret;
+  if (!cfg->parsed) {
+    snprintf(why, whylen, "\"%s\" is not a supported codec string", cfg->codec);
+    return -1;
+  }
+  if (wc_enc_choose(cfg, -1, &ch, why, whylen) < 0) return -1;
+  if (!(ctx = avcodec_alloc_context3(ch.codec))) {
+    snprintf(why, whylen, "out of memory");
+    return -1;
+  }
+  ctx->color_primaries = AVCOL_PRI_BT709;
+  ctx->color_trc = AVCOL_TRC_BT709;
+  ctx->colorspace = AVCOL_SPC_BT709;
+  ctx->color_range = AVCOL_RANGE_MPEG;
+  ret = wc_enc_setup(ctx, &ch, cfg, -1, &opts, why, whylen);
+  if (ret == 0) {
+    ctx->thread_count = 1;
+    ret = avcodec_open2(ctx, ch.codec, &opts);
+    if (ret < 0) snprintf(why, whylen, "%s could not be opened with this configuration", ch.codec->name);
+  }
+  av_dict_free(&opts);
+  avcodec_free_context(&ctx);
+  return ret < 0 ? -1 : 0;
+}
