@@ -1,8 +1,16 @@
 'use strict';
-// What VideoDecoder and VideoEncoder share of the spec's codec model: state,
-// queue size with coalesced "dequeue" events, pending flush promises keyed by
-// the native command's sequence number, reset and close, and the `ondequeue`
-// event handler attribute. The owner is the public object (an EventTarget).
+// What every codec class shares of the spec's codec model: state, queue size
+// with coalesced "dequeue" events, pending flush promises keyed by the native
+// command's sequence number, reset and close, and the `ondequeue` event handler
+// attribute. The owner is the public object (an EventTarget).
+//
+// One delivery path: every task the spec queues on the codec task source (an
+// output, a dequeue event, a flush resolution, an error) is an item of
+// `pending`, handled in FIFO order with a microtask checkpoint after each. The
+// native side posts a chunk's DEQUEUE before its outputs and before any later
+// FLUSHED, so a flush resolves only after every dequeue event it covers has
+// fired and the queue size reads 0 (issue 10 item 2: the dequeue event used to
+// be fired from a separate setImmediate and lost that race 4-20% of the time).
 const { binding, EVENT } = require('./binding');
 const idl = require('./webidl');
 
@@ -12,6 +20,11 @@ function reportException(e) {
     throw e;
   });
 }
+
+// A pending item that only fires a dequeue event (queued by reset/close), and the epoch of
+// items that no reset drops.
+const FIRE_DEQUEUE = 0;
+const ANY_EPOCH = -1;
 
 class CodecCore {
   // `init` and `argc` are the public constructor's argument and argument count:
@@ -33,7 +46,6 @@ class CodecCore {
     this.state = 'unconfigured';
     this.queueSize = 0;
     this.flushes = new Map(); // seq -> {resolve, reject}
-    this.dequeueScheduled = false;
     this.handler = null;
     this.handlerInstalled = false;
     this.h = null; // native handle
@@ -42,17 +54,25 @@ class CodecCore {
     // one event (a flush) has its reactions run before the next output is delivered.
     this.pending = [];
     this.draining = false;
+    this.kicked = false; // a drain is scheduled for an item queued from JS (reset)
     this.epoch = 0; // bumped by reset/close: pending events of an older epoch are dropped
   }
 
-  // "Schedule Dequeue Event": at most one pending; fired from a task.
+  // "Schedule Dequeue Event" from JS (reset/close): a dequeue task in the same FIFO as the
+  // native events, never dropped by the epoch (the spec's queued task fires even after close).
+  // At most one waits: an item already waiting for it covers this change too.
   scheduleDequeue() {
-    if (this.dequeueScheduled) return;
-    this.dequeueScheduled = true;
-    setImmediate(() => {
-      this.owner.dispatchEvent(new Event('dequeue'));
-      this.dequeueScheduled = false;
-    });
+    const last = this.pending[this.pending.length - 1];
+    if (last && last.type === FIRE_DEQUEUE) return;
+    this.pending.push({ type: FIRE_DEQUEUE, epoch: ANY_EPOCH });
+    // From a task of its own, never synchronously inside reset()/close().
+    if (!this.draining && !this.kicked) {
+      this.kicked = true;
+      setImmediate(() => {
+        this.kicked = false;
+        if (!this.draining && this.pending.length) this.drain();
+      });
+    }
   }
 
   setHandler(v) {
@@ -127,6 +147,15 @@ class CodecCore {
         return;
       }
     } else {
+      if (type === EVENT.DEQUEUE) {
+        // Coalesce with a DEQUEUE still waiting at the tail (the JS side fell behind): one
+        // event per change that JS gets to see, never one per chunk.
+        const last = this.pending[this.pending.length - 1];
+        if (last && last.type === EVENT.DEQUEUE && last.epoch === this.epoch) {
+          last.arg += arg;
+          return;
+        }
+      }
       item = { type, arg };
     }
     item.epoch = this.epoch;
@@ -140,7 +169,7 @@ class CodecCore {
     try {
       while (this.pending.length) {
         const item = this.pending.shift();
-        if (item.epoch !== this.epoch) {
+        if (item.epoch !== this.epoch && item.epoch !== ANY_EPOCH) {
           if (item.dispose) item.dispose(item.args);
           continue;
         }
@@ -161,6 +190,10 @@ class CodecCore {
     }
   }
 
+  fireDequeue() {
+    this.owner.dispatchEvent(new Event('dequeue'));
+  }
+
   handle(item) {
     const { type, arg } = item;
     switch (type) {
@@ -172,9 +205,16 @@ class CodecCore {
         }
         break;
       }
-      case EVENT.DEQUEUE:
-        this.queueSize = Math.max(0, this.queueSize - arg);
-        this.scheduleDequeue();
+      case EVENT.DEQUEUE: {
+        // The worker took `arg` commands: the spec's decrement and its dequeue task, at the
+        // position the native side posted them (before those commands' outputs).
+        const before = this.queueSize;
+        this.queueSize = Math.max(0, before - arg);
+        if (this.queueSize !== before) this.fireDequeue();
+        break;
+      }
+      case FIRE_DEQUEUE:
+        this.fireDequeue();
         break;
       case EVENT.FLUSHED: {
         const p = this.flushes.get(arg);
