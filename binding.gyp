@@ -1,5 +1,5 @@
 {
-  # FFmpeg (libavcodec, libavutil, libswscale) comes from pkg-config; scripts/build.js
+  # FFmpeg (libavcodec, libavutil, libswscale, libswresample) comes from pkg-config; scripts/build.js
   # checks for it (and for the minimum version) first and explains what to install.
   # WC_SANITIZE=1 builds with AddressSanitizer + UndefinedBehaviorSanitizer;
   # WC_WERROR=1 turns warnings into errors (CI).
@@ -31,7 +31,10 @@
         "src/video/support.c",
         "src/video/frame.c",
         "src/video/frame_copy.c",
-        "src/video/frame_pool.c"
+        "src/video/frame_pool.c",
+        "src/formats/audio_codec_string.c",
+        "src/audio/sample_format.c",
+        "src/audio/audio_data.c"
       ],
       "include_dirs": ["include"],
       "defines": ["NAPI_VERSION=8"],
@@ -41,16 +44,16 @@
         "-fvisibility=hidden",
         "-Wall",
         "-Wextra",
-        "<!@(pkg-config --cflags libavcodec libavutil libswscale)"
+        "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample)"
       ],
-      "libraries": ["<!@(pkg-config --libs libavcodec libavutil libswscale)", "-lpthread"],
+      "libraries": ["<!@(pkg-config --libs libavcodec libavutil libswscale libswresample)", "-lpthread"],
       "xcode_settings": {
         "OTHER_CFLAGS": [
           "-std=c11",
           "-fvisibility=hidden",
           "-Wall",
           "-Wextra",
-          "<!@(pkg-config --cflags libavcodec libavutil libswscale)"
+          "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample)"
         ]
       },
       "conditions": [

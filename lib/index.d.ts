@@ -1,4 +1,4 @@
-// Type definitions for webcodecs-native: the W3C WebCodecs video API for Node.js.
+// Type definitions for webcodecs-native: the W3C WebCodecs API for Node.js.
 // Self-contained (no DOM lib needed); the shapes follow the WebCodecs WebIDL.
 
 export type CodecState = 'unconfigured' | 'configured' | 'closed';
@@ -261,8 +261,59 @@ export declare class VideoEncoder extends EventTarget {
   static isConfigSupported(config: VideoEncoderConfig): Promise<VideoEncoderSupport>;
 }
 
+export type AudioSampleFormat = 'u8' | 's16' | 's32' | 'f32' | 'u8-planar' | 's16-planar' | 's32-planar' | 'f32-planar';
+export type EncodedAudioChunkType = 'key' | 'delta';
+
+export interface AudioDataInit {
+  format: AudioSampleFormat;
+  sampleRate: number;
+  numberOfFrames: number;
+  numberOfChannels: number;
+  timestamp: number;
+  data: AllowSharedBufferSource;
+  transfer?: ArrayBuffer[];
+}
+
+export interface AudioDataCopyToOptions {
+  planeIndex: number;
+  frameOffset?: number;
+  frameCount?: number;
+  format?: AudioSampleFormat;
+}
+
+export declare class AudioData {
+  constructor(init: AudioDataInit);
+  readonly format: AudioSampleFormat | null;
+  readonly sampleRate: number;
+  readonly numberOfFrames: number;
+  readonly numberOfChannels: number;
+  readonly duration: number;
+  readonly timestamp: number;
+  allocationSize(options: AudioDataCopyToOptions): number;
+  copyTo(destination: AllowSharedBufferSource, options: AudioDataCopyToOptions): void;
+  clone(): AudioData;
+  close(): void;
+}
+
+export interface EncodedAudioChunkInit {
+  type: EncodedAudioChunkType;
+  timestamp: number;
+  duration?: number;
+  data: AllowSharedBufferSource;
+  transfer?: ArrayBuffer[];
+}
+
+export declare class EncodedAudioChunk {
+  constructor(init: EncodedAudioChunkInit);
+  readonly type: EncodedAudioChunkType;
+  readonly timestamp: number;
+  readonly duration: number | null;
+  readonly byteLength: number;
+  copyTo(destination: AllowSharedBufferSource): void;
+}
+
 /** Non-standard: versions of the FFmpeg libraries the addon runs on. */
-export declare function ffmpegVersions(): { libavcodec: string; libavutil: string; libswscale: string; ffmpeg: string };
+export declare function ffmpegVersions(): { libavcodec: string; libavutil: string; libswscale: string; libswresample: string; ffmpeg: string };
 
 /**
  * Non-standard: how codecs created afterwards schedule their threads (Linux).

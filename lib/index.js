@@ -1,11 +1,13 @@
 'use strict';
-// webcodecs-native: the W3C WebCodecs video API for Node.js, on FFmpeg.
+// webcodecs-native: the W3C WebCodecs API for Node.js, on FFmpeg.
 const { VideoDecoder } = require('./video-decoder');
 const { VideoEncoder } = require('./video-encoder');
 const { VideoFrame } = require('./video-frame');
 const { EncodedVideoChunk } = require('./encoded-video-chunk');
 const { VideoColorSpace } = require('./video-color-space');
 const { DOMRectReadOnly } = require('./dom-rect');
+const { AudioData } = require('./audio-data');
+const { EncodedAudioChunk } = require('./encoded-audio-chunk');
 const { binding } = require('./binding');
 
 module.exports = {
@@ -15,6 +17,8 @@ module.exports = {
   EncodedVideoChunk,
   VideoColorSpace,
   DOMRectReadOnly,
+  AudioData,
+  EncodedAudioChunk,
   // Non-standard: versions of the FFmpeg libraries the addon runs on.
   ffmpegVersions: () => binding.versions(),
   // Non-standard: scheduling priority and thread counts of codecs created afterwards.

@@ -12,6 +12,10 @@ declare global {
   type EncodedVideoChunk = wc.EncodedVideoChunk;
   var VideoColorSpace: typeof wc.VideoColorSpace;
   type VideoColorSpace = wc.VideoColorSpace;
+  var AudioData: typeof wc.AudioData;
+  type AudioData = wc.AudioData;
+  var EncodedAudioChunk: typeof wc.EncodedAudioChunk;
+  type EncodedAudioChunk = wc.EncodedAudioChunk;
 }
 
 /** Names of the classes this import installed (those that were absent). */

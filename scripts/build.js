@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the native addon with node-gyp, after checking that FFmpeg's development
-// files are present (pkg-config: libavcodec, libavutil, libswscale, FFmpeg >= 5.1).
+// files are present (pkg-config: libavcodec, libavutil, libswscale, libswresample, FFmpeg >= 5.1).
 //
 //   node scripts/build.js              release build into build/Release
 //   node scripts/build.js --sanitize   ASan+UBSan build in build-asan/ (build/ is left alone)
@@ -12,7 +12,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const MIN = { libavcodec: '59.37.100', libavutil: '57.28.100', libswscale: '6.7.100' };
+const MIN = { libavcodec: '59.37.100', libavutil: '57.28.100', libswscale: '6.7.100', libswresample: '4.7.100' };
 
 function fail(msg) {
   process.stderr.write(`\nwebcodecs-native: ${msg}\n\n`);
@@ -21,10 +21,10 @@ function fail(msg) {
 
 function missingFfmpeg(detail) {
   fail(`FFmpeg's development files were not found (${detail}).
-It needs libavcodec, libavutil and libswscale of FFmpeg 5.1 or newer, found through pkg-config.
+It needs libavcodec, libavutil, libswscale and libswresample of FFmpeg 5.1 or newer, found through pkg-config.
 Install them, then run npm install again:
 
-  Debian / Ubuntu:  sudo apt-get install -y pkg-config libavcodec-dev libavutil-dev libswscale-dev
+  Debian / Ubuntu:  sudo apt-get install -y pkg-config libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   Fedora:           sudo dnf install -y pkgconf-pkg-config ffmpeg-free-devel   (or ffmpeg-devel from RPM Fusion)
   macOS (Homebrew): brew install pkg-config ffmpeg
 

@@ -50,6 +50,11 @@ test('worker loop with a fake codec under ThreadSanitizer', () => {
   run(build('worker_test', ['src/engine/queue.c', 'src/engine/worker.c', 'test/native/worker_test.c'], ['-fsanitize=thread'], ['-lpthread']));
 });
 
+test('audio codec strings and sample-format tables under ASan + UBSan', () => {
+  run(build('audio_codec_string_test', ['src/formats/audio_codec_string.c', 'src/audio/sample_format.c', 'test/native/audio_codec_string_test.c'],
+    ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', ...avutilCflags()], ['-lm']));
+});
+
 test('codec strings, pixel formats, layouts and description records under ASan + UBSan', () => {
   run(build('codec_string_test', ['src/formats/codec_string.c', 'src/video/pixfmt.c', 'src/formats/config_record.c', 'src/formats/bitstream.c', 'test/native/codec_string_test.c'],
     ['-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', ...avutilCflags()]));

@@ -14,6 +14,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/log.h>
 
+#include "wc/audio/audio_data.h"
 #include "wc/node/binding.h"
 
 #if LIBAVCODEC_VERSION_INT < AV_VERSION_INT(59, 37, 100)
@@ -57,7 +58,7 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   return arr;
 }
 
-/* versions() -> {libavcodec, libavutil, libswscale, ffmpeg} */
+/* versions() -> {libavcodec, libavutil, libswscale, libswresample, ffmpeg} */
 static napi_value js_versions(napi_env env, napi_callback_info info);
 
 NAPI_MODULE_INIT() {
@@ -70,10 +71,12 @@ NAPI_MODULE_INIT() {
   WC_CALL(env, wc_encoder_init(env, exports));
   WC_CALL(env, wc_frame_init(env, exports));
   WC_CALL(env, wc_support_init(env, exports));
+  WC_CALL(env, wc_audio_data_init(env, exports));
   return exports;
 }
 
 #include <libavutil/avutil.h>
+#include <libswresample/swresample.h>
 #include <libswscale/swscale.h>
 #include <stdio.h>
 
@@ -95,6 +98,8 @@ static napi_value js_versions(napi_env env, napi_callback_info info) {
   WC_CALL(env, napi_set_named_property(env, o, "libavutil", v));
   if (!(v = version_string(env, swscale_version()))) return NULL;
   WC_CALL(env, napi_set_named_property(env, o, "libswscale", v));
+  if (!(v = version_string(env, swresample_version()))) return NULL;
+  WC_CALL(env, napi_set_named_property(env, o, "libswresample", v));
   WC_CALL(env, wc_set_string(env, o, "ffmpeg", av_version_info()));
   return o;
 }

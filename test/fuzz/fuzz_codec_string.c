@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
+#include "wc/formats/audio_codec_string.h"
 #include "wc/formats/codec_string.h"
 
 static void check_format_sizes(const wc_codec_info *info, const char *want, int n) {
@@ -84,6 +85,22 @@ static void from_struct(const uint8_t *data, size_t size) {
   check_format_sizes(&info, big, n);
 }
 
+/* The audio parser on the same bytes: a string parses as audio or as video, never both, and a
+ * parsed audio string is one of the registrations' (it round-trips through its own spelling). */
+static void check_audio(const char *s, size_t size) {
+  wc_audio_codec_info a;
+  wc_codec_info v;
+  if (wc_audio_codec_parse(s, size, &a) != 0) {
+    FUZZ_CHECK(a.codec == WC_AUDIO_NONE, "a failed audio parse left codec %d", a.codec);
+    return;
+  }
+  FUZZ_CHECK(a.codec > WC_AUDIO_NONE && a.codec <= WC_AUDIO_ALAW, "audio codec %d", a.codec);
+  FUZZ_CHECK(a.description >= WC_DESC_OPTIONAL && a.description <= WC_DESC_FORBIDDEN, "description rule %d", a.description);
+  FUZZ_CHECK(size >= 3 && size <= 10, "an audio codec string of %zu bytes parsed", size);
+  FUZZ_CHECK(wc_codec_parse(s, size, &v) != 0, "a string parsed as both audio and video");
+  for (size_t i = 0; i < size; i++) FUZZ_CHECK(s[i] > ' ' && s[i] < 127, "an audio codec string with byte %d parsed", s[i]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   wc_codec_info info, again;
   char big[256], big2[256];
@@ -95,6 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   s = (char *)fz_dup(data, size);
+  check_audio(s, size);
   r = wc_codec_parse(s, size, &info);
   free(s);
   if (r != 0) return 0;

@@ -30,7 +30,7 @@ function decodeTarget(codec) {
 
 // name: binary test/fuzz/out/fuzz_<name>, seeds test/fuzz/corpus/<name>/, regressions test/fuzz/crashes/<name>/
 const targets = [
-  { name: 'codec_string', source: 'fuzz_codec_string.c', defines: [], sources: ['src/formats/codec_string.c'], maxLen: 256 },
+  { name: 'codec_string', source: 'fuzz_codec_string.c', defines: [], sources: ['src/formats/codec_string.c', 'src/formats/audio_codec_string.c'], maxLen: 256 },
   { name: 'bitstream', source: 'fuzz_bitstream.c', defines: [],
     sources: ['src/formats/bitstream.c', 'src/formats/config_record.c', 'src/formats/codec_string.c'], maxLen: 16384 },
   { name: 'frame', source: 'fuzz_frame.c', defines: [],
