@@ -34,7 +34,9 @@
         "src/video/frame_pool.c",
         "src/formats/audio_codec_string.c",
         "src/audio/sample_format.c",
-        "src/audio/audio_data.c"
+        "src/audio/audio_data.c",
+        "src/audio/audio_decoder.c",
+        "src/audio/audio_decoder_engine.c"
       ],
       "include_dirs": ["include"],
       "defines": ["NAPI_VERSION=8"],

@@ -7,6 +7,7 @@ const { EncodedVideoChunk } = require('./encoded-video-chunk');
 const { VideoColorSpace } = require('./video-color-space');
 const { DOMRectReadOnly } = require('./dom-rect');
 const { AudioData } = require('./audio-data');
+const { AudioDecoder } = require('./audio-decoder');
 const { EncodedAudioChunk } = require('./encoded-audio-chunk');
 const { binding } = require('./binding');
 
@@ -18,6 +19,7 @@ module.exports = {
   VideoColorSpace,
   DOMRectReadOnly,
   AudioData,
+  AudioDecoder,
   EncodedAudioChunk,
   // Non-standard: versions of the FFmpeg libraries the addon runs on.
   ffmpegVersions: () => binding.versions(),
