@@ -312,6 +312,38 @@ export declare class EncodedAudioChunk {
   copyTo(destination: AllowSharedBufferSource): void;
 }
 
+export interface AudioDecoderConfig {
+  codec: string;
+  sampleRate: number;
+  numberOfChannels: number;
+  description?: AllowSharedBufferSource;
+}
+
+export interface AudioDecoderSupport {
+  supported: boolean;
+  config: AudioDecoderConfig;
+}
+
+export interface AudioDecoderInit {
+  output: (output: AudioData) => void;
+  error: (error: DOMException) => void;
+}
+
+export declare class AudioDecoder extends EventTarget {
+  constructor(init: AudioDecoderInit);
+  readonly state: CodecState;
+  readonly decodeQueueSize: number;
+  ondequeue: ((this: AudioDecoder, ev: Event) => unknown) | null;
+  /** Non-standard. */
+  readonly stats: CodecStats;
+  configure(config: AudioDecoderConfig): void;
+  decode(chunk: EncodedAudioChunk): void;
+  flush(): Promise<void>;
+  reset(): void;
+  close(): void;
+  static isConfigSupported(config: AudioDecoderConfig): Promise<AudioDecoderSupport>;
+}
+
 /** Non-standard: versions of the FFmpeg libraries the addon runs on. */
 export declare function ffmpegVersions(): { libavcodec: string; libavutil: string; libswscale: string; libswresample: string; ffmpeg: string };
 

@@ -16,6 +16,8 @@ declare global {
   type AudioData = wc.AudioData;
   var EncodedAudioChunk: typeof wc.EncodedAudioChunk;
   type EncodedAudioChunk = wc.EncodedAudioChunk;
+  var AudioDecoder: typeof wc.AudioDecoder;
+  type AudioDecoder = wc.AudioDecoder;
 }
 
 /** Names of the classes this import installed (those that were absent). */

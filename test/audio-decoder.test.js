@@ -293,3 +293,34 @@ test('outputs outlive their decoder and stay readable', async () => {
   assert.ok(buf.some((x) => x !== 0));
   for (const x of kept) x.close();
 });
+
+test('the priming switch: with WEBCODECS_NATIVE_AUDIO_PRIMING=keep the Opus pre-skip is output, at the chunk\'s own timestamp', async () => {
+  const { spawnSync } = require('node:child_process');
+  const { ffmpegDecode } = require('./helpers/audio');
+  const script = `
+    const { loadAudioTrack, decodeAudio } = require(${JSON.stringify(require.resolve('./helpers/audio'))});
+    const t = loadAudioTrack('opus-48000-stereo.ogg');
+    decodeAudio(t, { type: 'f32' }).then(({ outputs, error }) => {
+      const md5 = (b) => require('node:crypto').createHash('md5').update(b).digest('hex');
+      console.log(JSON.stringify({ error: error && error.message, first: t.chunks[0].timestamp,
+        outputs: outputs.map((o) => [o.timestamp, o.numberOfFrames, md5(o.bytes)]) }));
+    });`;
+  const runWith = (priming) => {
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    if (priming) env.WEBCODECS_NATIVE_AUDIO_PRIMING = priming; else delete env.WEBCODECS_NATIVE_AUDIO_PRIMING;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env, timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split('\n').pop());
+  };
+  const keep = runWith('keep');
+  const discard = runWith(null);
+  assert.equal(keep.error, null);
+  assert.equal(keep.first, -6500, 'the clip starts 312 samples before 0');
+  assert.deepEqual(keep.outputs[0].slice(0, 2), [-6500, 960], 'priming kept: the whole first packet at its own timestamp');
+  assert.deepEqual(discard.outputs[0].slice(0, 2), [0, 648], 'priming discarded (default): 312 samples fewer, at 0');
+  // kept: exactly FFmpeg's decode with no trimming at all
+  const { loadAudioTrack } = require('./helpers/audio');
+  const ref = ffmpegDecode(loadAudioTrack('opus-48000-stereo.ogg').file, 'f32', { skipManual: true });
+  assert.deepEqual(keep.outputs.map((o) => o[2]), ref.frames.map((f) => f.md5));
+});

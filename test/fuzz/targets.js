@@ -36,6 +36,10 @@ const targets = [
   { name: 'frame', source: 'fuzz_frame.c', defines: [],
     sources: ['src/video/pixfmt.c', 'src/video/frame_copy.c', 'src/video/frame_pool.c', 'src/video/colorspace.c'], maxLen: 256 },
   ...['h264', 'hevc', 'vp8', 'vp9', 'av1'].map(decodeTarget),
+  { name: 'audio_data', source: 'fuzz_audio_data.c', defines: [], sources: ['src/audio/sample_format.c'], maxLen: 4096 },
+  { name: 'decode_audio', source: 'fuzz_audio_decode.c', defines: [],
+    sources: ['src/audio/audio_decoder_engine.c', 'src/audio/sample_format.c', 'src/formats/audio_codec_string.c', 'src/engine/errors.c'],
+    maxLen: 65536 },
 ].map((t) => ({
   ...t,
   binary: path.join(outDir, `fuzz_${t.name}`),
@@ -51,8 +55,8 @@ function cleanEnv(env = process.env) {
 }
 
 function pkgConfig(flag) {
-  const r = spawnSync('pkg-config', [flag, 'libavcodec', 'libavutil', 'libswscale'], { encoding: 'utf8', env: cleanEnv() });
-  if (r.status !== 0) throw new Error(`pkg-config ${flag} libavcodec libavutil libswscale failed:\n${r.stderr || r.error}`);
+  const r = spawnSync('pkg-config', [flag, 'libavcodec', 'libavutil', 'libswscale', 'libswresample'], { encoding: 'utf8', env: cleanEnv() });
+  if (r.status !== 0) throw new Error(`pkg-config ${flag} libavcodec libavutil libswscale libswresample failed:\n${r.stderr || r.error}`);
   return r.stdout.trim().split(/\s+/).filter(Boolean);
 }
 

@@ -2,6 +2,7 @@
 // TypeScript user writes against webcodecs-native must type-check.
 import {
   VideoDecoder, VideoEncoder, VideoFrame, EncodedVideoChunk, VideoColorSpace, DOMRectReadOnly, ffmpegVersions,
+  AudioDecoder, AudioData, EncodedAudioChunk, type AudioDecoderConfig, type AudioDecoderSupport, type AudioSampleFormat,
   type VideoDecoderConfig, type VideoEncoderConfig, type EncodedVideoChunkMetadata, type PlaneLayout, type CodecStats,
 } from 'webcodecs-native';
 
@@ -74,4 +75,34 @@ async function encode(frame: VideoFrame): Promise<void> {
   encoder.close();
 }
 
-export { decode, frames, encode };
+async function audio(packets: Uint8Array[], description?: Uint8Array): Promise<Float32Array[]> {
+  const planes: Float32Array[] = [];
+  const config: AudioDecoderConfig = { codec: 'opus', sampleRate: 48000, numberOfChannels: 2, description };
+  const decoder = new AudioDecoder({
+    output(data: AudioData) {
+      const fmt: AudioSampleFormat | null = data.format;
+      for (let p = 0; p < data.numberOfChannels; p++) {
+        const plane = new Float32Array(data.allocationSize({ planeIndex: p, format: 'f32-planar' }) / 4);
+        data.copyTo(plane, { planeIndex: p, format: 'f32-planar', frameOffset: 0 });
+        planes.push(plane);
+      }
+      console.log(fmt, data.sampleRate, data.numberOfFrames, data.duration, data.timestamp);
+      data.close();
+    },
+    error(e: DOMException) {
+      console.error(e.name);
+    },
+  });
+  decoder.ondequeue = () => console.log(decoder.decodeQueueSize);
+  const support: AudioDecoderSupport = await AudioDecoder.isConfigSupported(config);
+  if (support.supported) decoder.configure(config);
+  packets.forEach((data, i) => decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: i * 20000, duration: 20000, data })));
+  await decoder.flush();
+  decoder.close();
+  const made = new AudioData({ format: 's16', sampleRate: 8000, numberOfFrames: 1, numberOfChannels: 1, timestamp: 0, data: new Int16Array(1) });
+  made.clone().close();
+  made.close();
+  return planes;
+}
+
+export { decode, frames, encode, audio };
