@@ -42,6 +42,7 @@ typedef struct adec_output {
 
 typedef struct wc_audio_decoder {
   AVCodecContext *ctx;
+  AVFrame *spare; /* an empty frame for the next avcodec_receive_frame (not one allocation per EAGAIN) */
   struct SwrContext *swr;
   wc_audio_clock clock;
   wc_stats *stats;
@@ -76,6 +77,7 @@ static void free_event_payload(int type, void *p) {
 
 static void close_codec(wc_audio_decoder *d) {
   avcodec_free_context(&d->ctx);
+  av_frame_free(&d->spare);
   swr_free(&d->swr);
   memset(&d->clock, 0, sizeof d->clock);
 }
@@ -84,15 +86,14 @@ static void close_codec(wc_audio_decoder *d) {
  * (AVERROR_EXTERNAL: already posted). */
 static int receive_all(wc_audio_decoder *d, wc_worker *w, uint32_t epoch) {
   for (;;) {
-    AVFrame *f = av_frame_alloc();
+    AVFrame *f;
     adec_output *o;
     int ret, fmt, convert;
-    if (!f) return AVERROR(ENOMEM);
-    ret = avcodec_receive_frame(d->ctx, f);
-    if (ret < 0) {
-      av_frame_free(&f);
-      return ret == AVERROR(EAGAIN) ? 0 : ret;
-    }
+    if (!d->spare && !(d->spare = av_frame_alloc())) return AVERROR(ENOMEM);
+    ret = avcodec_receive_frame(d->ctx, d->spare);
+    if (ret < 0) return ret == AVERROR(EAGAIN) ? 0 : ret;
+    f = d->spare; /* the output takes this frame; the next receive gets a new one */
+    d->spare = NULL;
     if (f->nb_samples <= 0) { /* nothing to output (a frame made only of discarded priming) */
       av_frame_free(&f);
       continue;

@@ -28,7 +28,7 @@ struct wc_audio_decoder_params {
    * base set (the frames start at the first real sample, timestamps moved on to match); 0 = every
    * decoded sample is output (AV_CODEC_FLAG2_SKIP_MANUAL). The one switch for w3c/webcodecs#948/949. */
   int discard_priming;
-  int threads;       /* 0: automatic */
+  int threads;       /* 0: the default (one thread: see wc_audio_decoder_open) */
 };
 
 typedef struct wc_audio_decoder_params wc_audio_decoder_params;
