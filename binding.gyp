@@ -1,5 +1,5 @@
 {
-  # FFmpeg (libavcodec, libavutil, libswscale, libswresample) comes from pkg-config; scripts/build.js
+  # FFmpeg (libavcodec, libavutil, libswscale, libswresample) and libopus come from pkg-config; scripts/build.js
   # checks for it (and for the minimum version) first and explains what to install.
   # WC_SANITIZE=1 builds with AddressSanitizer + UndefinedBehaviorSanitizer;
   # WC_WERROR=1 turns warnings into errors (CI).
@@ -36,7 +36,10 @@
         "src/audio/sample_format.c",
         "src/audio/audio_data.c",
         "src/audio/audio_decoder.c",
-        "src/audio/audio_decoder_engine.c"
+        "src/audio/audio_decoder_engine.c",
+        "src/audio/audio_encoder.c",
+        "src/audio/audio_encoder_codecs.c",
+        "src/audio/audio_encoder_js.c"
       ],
       "include_dirs": ["include"],
       "defines": ["NAPI_VERSION=8"],
@@ -46,16 +49,16 @@
         "-fvisibility=hidden",
         "-Wall",
         "-Wextra",
-        "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample)"
+        "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample opus)"
       ],
-      "libraries": ["<!@(pkg-config --libs libavcodec libavutil libswscale libswresample)", "-lpthread"],
+      "libraries": ["<!@(pkg-config --libs libavcodec libavutil libswscale libswresample opus)", "-lpthread"],
       "xcode_settings": {
         "OTHER_CFLAGS": [
           "-std=c11",
           "-fvisibility=hidden",
           "-Wall",
           "-Wextra",
-          "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample)"
+          "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample opus)"
         ]
       },
       "conditions": [
