@@ -219,8 +219,6 @@ class AudioEncoder extends EventTarget {
     // nothing above changed any state if it threw
     core.state = 'configured';
     this.#config = cloneConfig(c);
-    // decoderConfig again with the first chunk of every configuration (as Chrome does)
-    this.#outputConfig = null;
   }
 
   encode(data) {
@@ -284,6 +282,9 @@ class AudioEncoder extends EventTarget {
       transfer: [out.data],
     });
     const metadata = {};
+    // The first chunk of a configure() (marked by the worker, so chunks the old configuration still
+    // drains keep theirs): decoderConfig again even when it equals the last one, as Chrome does.
+    if (out.fresh) this.#outputConfig = null;
     if (out.config) {
       const oc = out.config;
       const decoderConfig = { codec: oc.codec, sampleRate: oc.sampleRate, numberOfChannels: oc.numberOfChannels };

@@ -9,9 +9,9 @@
  * starts at the timestamp of its first AudioData; a chunk's timestamp and
  * duration come from its sample position p at the encoder's rate as
  * t0 + round(p * 1e6 / rate), so they never drift by rounding. The position of a
- * chunk is libavcodec's pts plus the encoder's priming (pts start at -priming),
- * so the first chunk lies at t0: the priming is signalled in the description
- * (OpusHead pre-skip) where the format has a place for it
+ * chunk is its pts relative to the session's first packet, whose pts is minus the
+ * encoder's priming, so the first chunk lies at t0: the priming is signalled in
+ * the description (OpusHead pre-skip) where the format has a place for it
  * (WC_AENC_TIMESTAMPS_INCLUDE_PRIMING is the switch). Later AudioData timestamps
  * do not move the timeline: the samples are contiguous.
  *
@@ -68,7 +68,8 @@ static void end_session(wc_aenc *e) {
   wc_aenc_close(e);
   av_audio_fifo_free(e->fifo);
   e->fifo = NULL;
-  swr_free(&e->swr);
+  swr_free(&e->conv);
+  swr_free(&e->rs);
   av_frame_free(&e->frame);
   av_packet_free(&e->pkt);
   output_free(e->held);
@@ -76,6 +77,8 @@ static void end_session(wc_aenc *e) {
   e->have_t0 = 0;
   e->t0 = 0;
   e->sent = e->real = e->out_pos = 0;
+  e->have_first_pts = 0;
+  e->first_pts = 0;
 }
 
 static void forget_config(wc_aenc *e) {
@@ -84,11 +87,12 @@ static void forget_config(wc_aenc *e) {
   e->description_size = 0;
   e->have_cfg = 0;
   e->config_pending = 0;
+  e->fresh_config = 0;
 }
 
 static int64_t ts_of(const wc_aenc *e, int64_t pos) {
 #if WC_AENC_TIMESTAMPS_INCLUDE_PRIMING
-  pos -= e->priming;
+  pos += e->first_pts;
 #endif
   return e->t0 + av_rescale_rnd(pos, 1000000, e->rate, AV_ROUND_NEAR_INF | AV_ROUND_PASS_MINMAX);
 }
@@ -101,6 +105,11 @@ static int post_error(wc_worker *w, uint32_t epoch, const char *name, const char
 }
 
 static void post_output(wc_aenc *e, wc_worker *w, uint32_t epoch, aenc_output *o) {
+  if (e->fresh_config) {
+    o->fresh = 1;
+    e->fresh_config = 0;
+    e->config_pending = 1;
+  }
   if (e->config_pending) {
     o->has_config = 1;
     snprintf(o->codec, sizeof o->codec, "%s", e->cfg.codec);
@@ -126,8 +135,14 @@ static int take_packet(wc_aenc *e, wc_worker *w, uint32_t epoch, AVPacket *pkt) 
   size_t head = e->cfg.kind == WC_AENC_AAC && e->cfg.aac_adts ? 7 : 0;
   if (side && side_size && wc_aenc_describe(e, side, side_size)) e->config_pending = 1;
   if (pkt->size <= 0) return 0; /* side data only */
-  pos = pkt->pts != AV_NOPTS_VALUE ? pkt->pts + e->priming : e->out_pos;
-  if (pos < 0) pos = 0;
+  if (pkt->pts != AV_NOPTS_VALUE && !e->have_first_pts) {
+    /* The first packet's pts is minus the encoder's priming: -initial_padding for aac and
+     * libmp3lame, -lookahead for Opus, -128 for libvorbis (which does not report it). */
+    e->first_pts = pkt->pts;
+    e->have_first_pts = 1;
+  }
+  pos = pkt->pts != AV_NOPTS_VALUE ? pkt->pts - e->first_pts : e->out_pos;
+  if (pos < e->out_pos) pos = e->out_pos; /* never back in time */
   dur = pkt->duration > 0 ? pkt->duration : e->frame_size > 0 ? e->frame_size : 1;
   e->out_pos = pos + dur;
   if (!(o = calloc(1, sizeof(*o)))) return AVERROR(ENOMEM);
@@ -214,17 +229,17 @@ static int fifo_write(wc_aenc *e, uint8_t **data, int n) {
   return 0;
 }
 
-/* Pushes whatever the resampler still holds into the FIFO (its delay), e.g. before it is rebuilt. */
-static int drain_swr(wc_aenc *e) {
+/* Pushes whatever the resampler still holds (its delay) into the FIFO: the end of the input. */
+static int drain_resampler(wc_aenc *e) {
   int ret = 0;
-  if (!e->swr) return 0;
+  if (!e->rs) return 0;
   for (;;) {
-    int cap = swr_get_out_samples(e->swr, 0);
+    int cap = swr_get_out_samples(e->rs, 0);
     uint8_t **buf = NULL;
     int n;
     if (cap <= 0) break;
     if (av_samples_alloc_array_and_samples(&buf, NULL, e->layout.nb_channels, cap, e->fmt, 0) < 0) return AVERROR(ENOMEM);
-    n = swr_convert(e->swr, buf, cap, NULL, 0);
+    n = swr_convert(e->rs, buf, cap, NULL, 0);
     if (n > 0) ret = fifo_write(e, buf, n);
     av_freep(&buf[0]);
     av_freep(&buf);
@@ -236,34 +251,59 @@ static int drain_swr(wc_aenc *e) {
   return ret;
 }
 
-static int convert_into_fifo(wc_aenc *e, const AVFrame *in) {
-  int src_fmt = in->format, src_rate = in->sample_rate, ch = e->layout.nb_channels, ret, cap, n;
+/* n samples in the encoder's format at the configured rate -> the FIFO, resampled when the
+ * encoder runs at another rate. */
+static int resample_into_fifo(wc_aenc *e, uint8_t **data, int n) {
+  int ch = e->layout.nb_channels, ret, cap, got;
   uint8_t **buf = NULL;
-  if (src_fmt == e->fmt && src_rate == e->rate && !e->swr) return fifo_write(e, in->extended_data, in->nb_samples);
-  /* one converter per (source format, source rate, channels) -> the encoder's input; rebuilt (after
-   * handing on what it holds back) whenever the input changes */
-  if (e->swr && (e->swr_src_fmt != src_fmt || e->swr_src_rate != src_rate || e->swr_src_channels != ch)) {
-    if ((ret = drain_swr(e)) < 0) return ret;
-    swr_free(&e->swr);
+  if (e->cfg.sample_rate == e->rate) return fifo_write(e, data, n);
+  if (e->rs && (e->rs_in_rate != e->cfg.sample_rate || e->rs_out_rate != e->rate || e->rs_fmt != e->fmt || e->rs_channels != ch)) {
+    if ((ret = drain_resampler(e)) < 0) return ret;
+    swr_free(&e->rs);
   }
-  if (src_fmt == e->fmt && src_rate == e->rate && !e->swr) return fifo_write(e, in->extended_data, in->nb_samples);
-  if (!e->swr) {
+  if (!e->rs) {
     /* the same layout on both sides: channels are carried, never remixed */
-    if ((ret = swr_alloc_set_opts2(&e->swr, &e->layout, e->fmt, e->rate, &e->layout, src_fmt, src_rate, 0, NULL)) < 0)
+    if ((ret = swr_alloc_set_opts2(&e->rs, &e->layout, e->fmt, e->rate, &e->layout, e->fmt, e->cfg.sample_rate, 0, NULL)) < 0)
       return ret;
-    if ((ret = swr_init(e->swr)) < 0) {
-      swr_free(&e->swr);
+    if ((ret = swr_init(e->rs)) < 0) {
+      swr_free(&e->rs);
       return ret;
     }
-    e->swr_src_fmt = src_fmt;
-    e->swr_src_rate = src_rate;
-    e->swr_src_channels = ch;
+    e->rs_in_rate = e->cfg.sample_rate;
+    e->rs_out_rate = e->rate;
+    e->rs_fmt = e->fmt;
+    e->rs_channels = ch;
   }
-  cap = swr_get_out_samples(e->swr, in->nb_samples);
+  cap = swr_get_out_samples(e->rs, n);
   if (cap <= 0) cap = 1;
   if (av_samples_alloc_array_and_samples(&buf, NULL, ch, cap, e->fmt, 0) < 0) return AVERROR(ENOMEM);
-  n = swr_convert(e->swr, buf, cap, (const uint8_t **)in->extended_data, in->nb_samples);
-  ret = n < 0 ? n : n > 0 ? fifo_write(e, buf, n) : 0;
+  got = swr_convert(e->rs, buf, cap, (const uint8_t **)data, n);
+  ret = got < 0 ? got : got > 0 ? fifo_write(e, buf, got) : 0;
+  av_freep(&buf[0]);
+  av_freep(&buf);
+  return ret;
+}
+
+/* An AudioData's samples -> the encoder's sample format -> (resampler) -> the FIFO. */
+static int convert_into_fifo(wc_aenc *e, const AVFrame *in) {
+  int src_fmt = in->format, ch = e->layout.nb_channels, ret, n;
+  uint8_t **buf = NULL;
+  if (src_fmt == e->fmt) return resample_into_fifo(e, in->extended_data, in->nb_samples);
+  if (e->conv && (e->conv_fmt != src_fmt || e->conv_rate != in->sample_rate || e->conv_channels != ch)) swr_free(&e->conv);
+  if (!e->conv) {
+    ret = swr_alloc_set_opts2(&e->conv, &e->layout, e->fmt, in->sample_rate, &e->layout, src_fmt, in->sample_rate, 0, NULL);
+    if (ret < 0) return ret;
+    if ((ret = swr_init(e->conv)) < 0) {
+      swr_free(&e->conv);
+      return ret;
+    }
+    e->conv_fmt = src_fmt;
+    e->conv_rate = in->sample_rate;
+    e->conv_channels = ch;
+  }
+  if (av_samples_alloc_array_and_samples(&buf, NULL, ch, in->nb_samples, e->fmt, 0) < 0) return AVERROR(ENOMEM);
+  n = swr_convert(e->conv, buf, in->nb_samples, (const uint8_t **)in->extended_data, in->nb_samples);
+  ret = n < 0 ? n : n > 0 ? resample_into_fifo(e, buf, n) : 0;
   av_freep(&buf[0]);
   av_freep(&buf);
   return ret;
@@ -292,7 +332,7 @@ static int finish_session(wc_aenc *e, wc_worker *w, uint32_t epoch) {
     end_session(e);
     return 0;
   }
-  if ((ret = drain_swr(e)) < 0) goto fail;
+  if ((ret = drain_resampler(e)) < 0) goto fail;
   if ((ret = encode_ready(e, w, epoch)) < 0) goto fail;
   if (e->opus) {
     /* enough silence that every input sample leaves the encoder's lookahead, in whole frames */
@@ -391,6 +431,7 @@ static void enc_configure(wc_aenc *e, wc_worker *w, wc_cmd *cmd) {
   }
   e->cfg = *cfg;
   e->have_cfg = 1;
+  e->fresh_config = 1;
 }
 
 static void enc_run(void *impl, wc_worker *w, wc_cmd *cmd) {

@@ -30,6 +30,7 @@ static int output_js(napi_env env, wc_codec *c, wc_event *ev, napi_value *arg) {
   WC_CALL_INT(env, napi_create_object(env, &obj));
   if (!(v = buffer_copy(env, o->data, o->size))) return -1;
   WC_CALL_INT(env, napi_set_named_property(env, obj, "data", v));
+  if (o->fresh) WC_CALL_INT(env, wc_set_bool(env, obj, "fresh", 1));
   if (o->has_config) {
     napi_value cfg;
     WC_CALL_INT(env, napi_create_object(env, &cfg));

@@ -28,6 +28,7 @@ typedef struct aenc_output {
   size_t size;
   int64_t timestamp, duration;
   int has_config;    /* decoderConfig below describes this chunk (first after an open, or changed) */
+  int fresh;         /* the first chunk after a configure(): JS forgets its [[active output config]] */
   char codec[64];
   int sample_rate, channels;
   uint8_t *description; /* NULL: none */
@@ -51,19 +52,27 @@ typedef struct wc_aenc {
   int64_t priming;         /* samples the encoder's output starts before its input */
   int hold_last;           /* keep the newest chunk back until the next (FLAC: the final STREAMINFO) */
   AVAudioFifo *fifo;       /* input in the encoder's format and rate, waiting for whole frames */
-  /* the converter, keyed on everything it depends on */
-  SwrContext *swr;
-  int swr_src_fmt, swr_src_rate, swr_src_channels;
+  /* Sample format converter (no rate change, so no delay: rebuilt freely) keyed on the input's
+   * format, rate and channel count, and the resampler (configured rate -> `rate`, in the encoder's
+   * format), keyed on its rates, format and channels: one per session, so its phase never restarts
+   * inside a stream (a rebuilt resampler rounds its output length anew each time and drifts). */
+  SwrContext *conv;
+  int conv_fmt, conv_rate, conv_channels;
+  SwrContext *rs;
+  int rs_in_rate, rs_out_rate, rs_fmt, rs_channels;
   /* the timeline: microseconds of sample position p (at `rate`) are t0 + p * 1e6 / rate */
   int have_t0;
   int64_t t0;
   int64_t sent;            /* samples sent to the encoder, padding included */
   int64_t real;            /* of which input samples */
   int64_t out_pos;         /* sample position after the last chunk */
+  int have_first_pts;
+  int64_t first_pts;       /* pts of the session's first packet (minus the priming): position 0 */
   AVFrame *frame;          /* reused input frame of frame_size samples */
   AVPacket *pkt;
   aenc_output *held;       /* hold_last: the chunk waiting for its successor */
   int config_pending;      /* attach decoderConfig to the next chunk */
+  int fresh_config;        /* the next chunk is the first of a new configure() */
   uint8_t *description;
   size_t description_size;
   wc_stats *stats;

@@ -1,0 +1,84 @@
+'use strict';
+// Round trip of every audio encoder through the ffmpeg CLI: the chunks are put in the file
+// format each codec lives in (Ogg with the OpusHead/Vorbis headers from the description,
+// ADTS from the AudioSpecificConfig, native FLAC from fLaC + STREAMINFO, raw MP3/PCM/G.711),
+// ffprobe must read it as the configured codec, rate and channels, and ffmpeg's decode must
+// match the source: SNR above a floor per codec at the codec's known delay (0 where the
+// format signals its priming: Opus pre-skip, Vorbis, FLAC, PCM; AAC's 1024 and LAME's
+// 576 + 529 samples where nothing in a raw stream says so).
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const A = require('./helpers/audio-synth');
+
+const CASES = [
+  { cfg: { codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: 128000 }, floor: 32, lag: 0 },
+  { cfg: { codec: 'opus', sampleRate: 44100, numberOfChannels: 2, bitrate: 128000, opus: { format: 'ogg' } }, floor: 32, lag: 0, probeRate: 48000 },
+  { cfg: { codec: 'opus', sampleRate: 16000, numberOfChannels: 1, bitrate: 32000, opus: { frameDuration: 60000 } }, floor: 20, lag: 0, probeRate: 48000 },
+  { cfg: { codec: 'opus', sampleRate: 48000, numberOfChannels: 6, bitrate: 384000 }, floor: 28, lag: 0 },
+  { cfg: { codec: 'mp4a.40.2', sampleRate: 48000, numberOfChannels: 2, bitrate: 160000 }, floor: 19, lag: 1024 },
+  { cfg: { codec: 'mp4a.40.2', sampleRate: 44100, numberOfChannels: 1, bitrate: 96000, aac: { format: 'adts' } }, floor: 22, lag: 1024 },
+  { cfg: { codec: 'mp4a.67', sampleRate: 32000, numberOfChannels: 2, bitrate: 128000, aac: { format: 'adts' } }, floor: 16, lag: 1024 },
+  { cfg: { codec: 'flac', sampleRate: 48000, numberOfChannels: 2 }, floor: 130, lag: 0 },
+  { cfg: { codec: 'flac', sampleRate: 44100, numberOfChannels: 1, flac: { blockSize: 1152, compressLevel: 8 } }, format: 's16', exact: true, lag: 0 },
+  { cfg: { codec: 'mp3', sampleRate: 44100, numberOfChannels: 2, bitrate: 192000 }, floor: 25, lag: 1105 },
+  { cfg: { codec: 'mp4a.6B', sampleRate: 22050, numberOfChannels: 1, bitrate: 64000, bitrateMode: 'constant' }, floor: 20, lag: 1105 },
+  { cfg: { codec: 'vorbis', sampleRate: 48000, numberOfChannels: 2, bitrate: 160000 }, floor: 30, lag: 0 },
+  { cfg: { codec: 'pcm-u8', sampleRate: 48000, numberOfChannels: 2 }, floor: 40, lag: 0 },
+  { cfg: { codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 2 }, floor: 88, lag: 0 },
+  { cfg: { codec: 'pcm-s16', sampleRate: 44100, numberOfChannels: 2 }, format: 's16-planar', exact: true, lag: 0 },
+  { cfg: { codec: 'pcm-s24', sampleRate: 96000, numberOfChannels: 2 }, floor: 130, lag: 0 },
+  { cfg: { codec: 'pcm-s32', sampleRate: 48000, numberOfChannels: 1 }, format: 's32', exact: true, lag: 0 },
+  { cfg: { codec: 'pcm-f32', sampleRate: 48000, numberOfChannels: 2 }, exact: true, lag: 0 },
+  { cfg: { codec: 'ulaw', sampleRate: 8000, numberOfChannels: 1 }, floor: 35, lag: 0 },
+  { cfg: { codec: 'alaw', sampleRate: 8000, numberOfChannels: 1 }, floor: 35, lag: 0 },
+];
+
+// The source as the encoder saw it (quantized to the AudioData's format), for exact comparisons.
+function asSeen(chans, format) {
+  const bytes = A.encodeSamples(chans, format);
+  const base = format.replace('-planar', '');
+  const planar = format.endsWith('-planar');
+  const n = chans[0].length;
+  const dv = new DataView(bytes.buffer);
+  return chans.map((_, c) => Float32Array.from({ length: n }, (__, i) => {
+    const k = planar ? c * n + i : i * chans.length + c;
+    if (base === 's16') return dv.getInt16(k * 2, true) / 32768;
+    if (base === 's32') return Math.fround(dv.getInt32(k * 4, true) / 2147483648);
+    return dv.getFloat32(k * 4, true);
+  }));
+}
+
+for (const { cfg, floor, lag, exact, format = 'f32-planar', probeRate } of CASES) {
+  const label = `${cfg.codec} ${cfg.sampleRate} Hz x${cfg.numberOfChannels}${cfg.opus || cfg.aac || cfg.flac ? ` ${JSON.stringify(cfg.opus || cfg.aac || cfg.flac)}` : ''}`;
+  test(`round trip through the ffmpeg CLI: ${label} (${exact ? 'bit-exact' : `SNR >= ${floor} dB`}, delay ${lag})`, async (t) => {
+    const frames = cfg.sampleRate; // one second
+    const r = await A.encodeSignal(cfg, { frames, per: 1009, formats: [format], timestamp: 250000 });
+    assert.equal(r.error, null, r.error && `${r.error.name}: ${r.error.message}`);
+    assert.equal(r.chunks[0].timestamp, 250000, 'the first chunk at the first input');
+    assert.ok(r.chunks.reduce((s, c) => s + c.duration, 0) >= 1e6, 'durations cover the input');
+    const box = A.containerFor(cfg.codec, r.metas[0], r.chunks, cfg.sampleRate);
+    const file = A.writeTemp(box.ext, box.data);
+    const rawArgs = box.raw ? ['-f', box.format, '-ar', String(cfg.sampleRate), '-ac', String(cfg.numberOfChannels)] : [];
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', ...rawArgs, '-show_entries', 'stream=codec_name,sample_rate,channels',
+      '-of', 'json', file], { encoding: 'utf8' })).streams;
+    assert.equal(probe.length, 1, 'ffprobe: one stream');
+    const codecName = { opus: 'opus', vorbis: 'vorbis', flac: 'flac', ulaw: 'pcm_mulaw', alaw: 'pcm_alaw', 'pcm-u8': 'pcm_u8', 'pcm-s16': 'pcm_s16le',
+      'pcm-s24': 'pcm_s24le', 'pcm-s32': 'pcm_s32le', 'pcm-f32': 'pcm_f32le' }[cfg.codec] ?? (cfg.codec.startsWith('mp4a.4') || cfg.codec === 'mp4a.67' ? 'aac' : 'mp3');
+    assert.equal(probe[0].codec_name, codecName, 'ffprobe: codec');
+    assert.equal(Number(probe[0].sample_rate), probeRate ?? cfg.sampleRate, 'ffprobe: sample rate');
+    assert.equal(probe[0].channels, cfg.numberOfChannels, 'ffprobe: channels');
+    const got = A.ffmpegDecode(file, { ...box, rate: cfg.sampleRate, channels: cfg.numberOfChannels, inRate: cfg.sampleRate });
+    assert.ok(got[0].length >= frames + lag, `decoded ${got[0].length} samples, input ${frames} (+ delay ${lag})`);
+    const ref = exact ? asSeen(r.source, format) : r.source;
+    if (exact) {
+      for (let c = 0; c < ref.length; c++) assert.deepEqual(got[c].subarray(lag, lag + frames), ref[c], `channel ${c}: bit-exact`);
+      return;
+    }
+    const best = A.bestLag(ref, got.map((ch) => ch.subarray(Math.max(0, lag - 8))), 16);
+    const at = Math.max(0, lag - 8) + best.lag;
+    t.diagnostic(`${label}: SNR ${best.snr.toFixed(1)} dB at delay ${at}`);
+    assert.equal(at, lag, 'delay');
+    assert.ok(best.snr >= floor, `SNR ${best.snr.toFixed(1)} dB >= ${floor}`);
+  });
+}
