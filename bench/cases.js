@@ -31,6 +31,24 @@ const VPX_RT = ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0'
   '-error-resilient', '0', '-b:v', '2M', '-qmin', '2', '-qmax', '56', '-g', '3000', '-threads', '2'];
 const VP9_RT = ['-c:v', 'libvpx-vp9', ...VPX_RT, '-row-mt', '1', '-tile-columns', '2', '-frame-parallel', '0'];
 
+// Audio: 60 s of 48 kHz stereo (tones, a vibrato and noise, so both codecs work for their bits),
+// interleaved f32 as the library gets it in AudioData of 1024 frames. The encoder options are the
+// same on both sides (src/audio/audio_encoder_codecs.c): the outputs are byte-identical
+// (test/audio-encoder-roundtrip.test.js), so `frames` is the packet count of both.
+const RAW_AUDIO = {
+  raw: 'bench/out/aevalsrc-48000-2ch-60s.f32', audio: true, rate: 48000, channels: 2, seconds: 60,
+  expr: '0.25*sin(2*PI*440*t)+0.15*sin(2*PI*1250*t+sin(2*PI*0.5*t))+0.05*(random(0)-0.5)|0.25*sin(2*PI*660*t)+0.1*sin(2*PI*2500*t)+0.05*(random(1)-0.5)',
+};
+const audioEncode = (name, config, codecArgs, packets) => ({
+  name,
+  raw: RAW_AUDIO,
+  frames: packets,
+  lib: { kind: 'audio-encode', raw: RAW_AUDIO.raw, rate: RAW_AUDIO.rate, channels: RAW_AUDIO.channels, per: 1024,
+    config: { sampleRate: RAW_AUDIO.rate, numberOfChannels: RAW_AUDIO.channels, ...config } },
+  ffmpeg: ['-f', 'f32le', '-ar', '48000', '-ac', '2', '-i', '$RAW', ...codecArgs, '-f', 'null', '-'],
+  ffmpeg1: ['-threads', '1', '-f', 'f32le', '-ar', '48000', '-ac', '2', '-i', '$RAW', ...codecArgs, '-f', 'null', '-'],
+});
+
 const CASES = [
   decode('decode 1080p H.264', 'testsrc2-1920x1080-h264.h264'),
   decode('decode 720p HEVC', 'testsrc2-1280x720-hevc.hevc'),
@@ -53,6 +71,10 @@ const CASES = [
     // the same conversion as ours: BT.709 matrix, limited range, 4:2:0
     ['-vf', 'scale=out_color_matrix=bt709:out_range=tv', '-pix_fmt', 'yuv420p', ...X264_RT.map((a) => (a === '3.1' ? '4.0' : a === '2M' ? '4M' : a))],
     { raw: RAW1080RGBA, frames: 120, format: 'RGBA', loops: 11 }),
+  // 60 s: 2,880,000 samples + 312 of pre-skip in 960-sample frames; + 1024 of priming in 1024-sample frames
+  audioEncode('encode audio Opus 128 kbit/s (60 s, 48 kHz stereo)', { codec: 'opus', bitrate: 128000 },
+    ['-c:a', 'libopus', '-b:a', '128k', '-vbr', 'on', '-compression_level', '9', '-frame_duration', '20', '-application', 'audio'], 3001),
+  audioEncode('encode audio AAC-LC 128 kbit/s (60 s, 48 kHz stereo)', { codec: 'mp4a.40.2', bitrate: 128000 }, ['-c:a', 'aac', '-b:a', '128k'], 2814),
   {
     name: 'transcode 720p H.264 -> VP9',
     lib: { kind: 'transcode', file: 'testsrc2-1280x720-h264.mp4', config: { codec: 'vp09.00.31.08', bitrate: 2_000_000, latencyMode: 'realtime' } },

@@ -82,3 +82,45 @@ for (const { cfg, floor, lag, exact, format = 'f32-planar', probeRate } of CASES
     assert.ok(best.snr >= floor, `SNR ${best.snr.toFixed(1)} dB >= ${floor}`);
   });
 }
+
+// The same encoder with the same options as the CLI gives the same bitstream: every Opus packet
+// (libopus here, FFmpeg's libopus wrapper there) and every AAC frame byte for byte, and our
+// timestamps are the CLI's packet times shifted by the priming (-312 and -1024 samples there).
+test('Opus and AAC chunks are byte-identical to `ffmpeg -c:a libopus` / `-c:a aac` with the same options on the same samples', async () => {
+  const fs = require('node:fs');
+  const { createHash } = require('node:crypto');
+  const wc = require('..');
+  const src = A.writeTemp('f32', new Uint8Array(0));
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i',
+    'aevalsrc=0.3*sin(2*PI*440*t)+0.2*sin(2*PI*1250*t)|0.3*sin(2*PI*660*t)+0.05*sin(2*PI*3000*t):s=48000:d=1', '-f', 'f32le', src]);
+  const raw = fs.readFileSync(src);
+  const frames = raw.length / 8;
+  const CASES_CLI = [
+    [{ codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: 96000, opus: { complexity: 10, frameDuration: 10000 } },
+      ['-c:a', 'libopus', '-b:a', '96k', '-vbr', 'on', '-compression_level', '10', '-frame_duration', '10', '-application', 'audio'], 312],
+    [{ codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: 64000, bitrateMode: 'constant', opus: { application: 'voip' } },
+      ['-c:a', 'libopus', '-b:a', '64k', '-vbr', 'off', '-compression_level', '9', '-frame_duration', '20', '-application', 'voip'], 312],
+    [{ codec: 'mp4a.40.2', sampleRate: 48000, numberOfChannels: 2, bitrate: 128000 }, ['-c:a', 'aac', '-b:a', '128k'], 1024],
+  ];
+  for (const [cfg, args, priming] of CASES_CLI) {
+    const chunks = [];
+    const enc = new wc.AudioEncoder({ output(c) { chunks.push(c); }, error(e) { throw e; } });
+    enc.configure(cfg);
+    for (let off = 0; off < frames; off += 1024) {
+      const n = Math.min(1024, frames - off);
+      const d = new wc.AudioData({ format: 'f32', sampleRate: 48000, numberOfChannels: 2, numberOfFrames: n, timestamp: Math.round((off * 1e6) / 48000),
+        data: raw.subarray(off * 8, (off + n) * 8) });
+      enc.encode(d);
+      d.close();
+    }
+    await enc.flush();
+    enc.close();
+    const cli = execFileSync('ffmpeg', ['-v', 'error', '-f', 'f32le', '-ar', '48000', '-ac', '2', '-i', src, ...args, '-f', 'framemd5', '-'], { encoding: 'utf8' })
+      .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').map((s) => s.trim()));
+    assert.equal(chunks.length, cli.length, `${cfg.codec}: packet count`);
+    chunks.forEach((c, i) => {
+      assert.equal(createHash('md5').update(A.bytesOf(c)).digest('hex'), cli[i][5], `${JSON.stringify(cfg)}: packet ${i}`);
+      assert.equal(c.timestamp, Math.round(((Number(cli[i][1]) + priming) * 1e6) / 48000), `packet ${i} time`);
+    });
+  }
+});
