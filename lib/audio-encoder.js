@@ -5,7 +5,7 @@
 // framing and encoding happen on the codec's native worker (src/audio/).
 const idl = require('./webidl');
 const { binding, scratch } = require('./binding');
-const { kEvent } = require('./symbols');
+const { kEvent, kHandle, kInternal } = require('./symbols');
 const { CodecCore } = require('./codec-core');
 const { EncodedAudioChunk } = require('./encoded-audio-chunk');
 const { AudioData } = require('./audio-data');
@@ -19,11 +19,6 @@ const OPUS_APPLICATIONS = ['voip', 'audio', 'lowdelay'];
 
 // Scratch indices written by src/audio/audio_encoder_js.c for each output chunk.
 const S = { TIMESTAMP: 0, DURATION: 1 };
-
-// AudioSampleFormat -> AVSampleFormat (libavutil's enum values, a stable ABI).
-const AV_SAMPLE_FORMAT = {
-  u8: 0, s16: 1, s32: 2, f32: 3, 'u8-planar': 5, 's16-planar': 6, 's32-planar': 7, 'f32-planar': 8,
-};
 
 // Members of each dictionary are converted in lexicographic order (WebIDL), the partial
 // dictionaries of the codec registrations included.
@@ -177,18 +172,6 @@ function sameConfig(a, b) {
   return true;
 }
 
-// The samples of an AudioData in its own format, planes one after the other (what the
-// native side copies into an AVFrame of that sample format).
-function samplesOf(data) {
-  const format = data.format;
-  const planar = format.endsWith('-planar');
-  const planes = planar ? data.numberOfChannels : 1;
-  const size = data.allocationSize({ planeIndex: 0 });
-  const bytes = new Uint8Array(size * planes);
-  for (let p = 0; p < planes; p++) data.copyTo(bytes.subarray(p * size, (p + 1) * size), { planeIndex: p });
-  return bytes;
-}
-
 class AudioEncoder extends EventTarget {
   #core;
   #config = null; // [[active encoder config]]
@@ -224,19 +207,14 @@ class AudioEncoder extends EventTarget {
   encode(data) {
     if (arguments.length < 1) throw new TypeError('AudioEncoder.encode: 1 argument required');
     if (!(data instanceof AudioData)) throw idl.fail('AudioEncoder.encode data', 'expected an AudioData', data);
-    if (data.format === null) throw new TypeError('AudioEncoder.encode: the AudioData is closed (detached)');
+    const d = data[kHandle];
+    if (!d) throw new TypeError('AudioEncoder.encode: the AudioData is closed (detached)');
     const core = this.#core;
     core.requireConfigured('encode');
-    // "Clone AudioData": the samples are copied here, the worker converts them
-    const bytes = samplesOf(data);
+    // "Clone AudioData": the native side takes its own reference to the samples (no copy); the
+    // worker converts them to what the encoder takes
+    binding.audioEncoderEncode(core.h, d.h, d.timestamp);
     core.queueSize++;
-    try {
-      binding.audioEncoderEncodeSamples(core.h, bytes, AV_SAMPLE_FORMAT[data.format], data.sampleRate,
-        data.numberOfChannels, data.numberOfFrames, data.timestamp);
-    } catch (e) {
-      core.queueSize--;
-      throw e;
-    }
   }
 
   flush() {
@@ -274,12 +252,11 @@ class AudioEncoder extends EventTarget {
 
   // "Output EncodedAudioChunks" for one output: [chunk, metadata].
   #makeChunk(out) {
-    const chunk = new EncodedAudioChunk({
+    const chunk = new EncodedAudioChunk(kInternal, {
       type: 'key', // every chunk of these codecs decodes on its own (the registrations)
       timestamp: scratch[S.TIMESTAMP],
       duration: scratch[S.DURATION],
-      data: out.data,
-      transfer: [out.data],
+      data: new Uint8Array(out.data),
     });
     const metadata = {};
     // The first chunk of a configure() (marked by the worker, so chunks the old configuration still

@@ -344,6 +344,75 @@ export declare class AudioDecoder extends EventTarget {
   static isConfigSupported(config: AudioDecoderConfig): Promise<AudioDecoderSupport>;
 }
 
+export type BitrateMode = 'constant' | 'variable';
+export type OpusBitstreamFormat = 'opus' | 'ogg';
+export type OpusSignal = 'auto' | 'music' | 'voice';
+export type OpusApplication = 'voip' | 'audio' | 'lowdelay';
+export type AacBitstreamFormat = 'aac' | 'adts';
+
+/** Opus registration: frameDuration in microseconds (a multiple of 2500 up to 120000; libopus encodes 2.5-60 ms and 80/100/120 ms). */
+export interface OpusEncoderConfig {
+  format?: OpusBitstreamFormat;
+  signal?: OpusSignal;
+  application?: OpusApplication;
+  frameDuration?: number;
+  /** 0-10; default 9 */
+  complexity?: number;
+  /** 0-100 */
+  packetlossperc?: number;
+  useinbandfec?: boolean;
+  usedtx?: boolean;
+}
+export interface AacEncoderConfig {
+  format?: AacBitstreamFormat;
+}
+export interface FlacEncoderConfig {
+  /** 0 (the encoder's choice) or 16-65535 */
+  blockSize?: number;
+  /** 0-8; default 5 */
+  compressLevel?: number;
+}
+
+export interface AudioEncoderConfig {
+  codec: string;
+  sampleRate: number;
+  numberOfChannels: number;
+  bitrate?: number;
+  bitrateMode?: BitrateMode;
+  opus?: OpusEncoderConfig;
+  aac?: AacEncoderConfig;
+  flac?: FlacEncoderConfig;
+}
+
+export interface AudioEncoderSupport {
+  supported: boolean;
+  config: AudioEncoderConfig;
+}
+
+export interface EncodedAudioChunkMetadata {
+  decoderConfig?: AudioDecoderConfig;
+}
+
+export interface AudioEncoderInit {
+  output: (chunk: EncodedAudioChunk, metadata: EncodedAudioChunkMetadata) => void;
+  error: WebCodecsErrorCallback;
+}
+
+export declare class AudioEncoder extends EventTarget {
+  constructor(init: AudioEncoderInit);
+  readonly state: CodecState;
+  readonly encodeQueueSize: number;
+  ondequeue: ((this: AudioEncoder, ev: Event) => unknown) | null;
+  /** Non-standard: counters of the native worker. */
+  readonly stats: CodecStats;
+  configure(config: AudioEncoderConfig): void;
+  encode(data: AudioData): void;
+  flush(): Promise<void>;
+  reset(): void;
+  close(): void;
+  static isConfigSupported(config: AudioEncoderConfig): Promise<AudioEncoderSupport>;
+}
+
 /** Non-standard: versions of the FFmpeg libraries the addon runs on. */
 export declare function ffmpegVersions(): { libavcodec: string; libavutil: string; libswscale: string; libswresample: string; ffmpeg: string };
 

@@ -8,6 +8,7 @@ const { VideoColorSpace } = require('./video-color-space');
 const { DOMRectReadOnly } = require('./dom-rect');
 const { AudioData } = require('./audio-data');
 const { AudioDecoder } = require('./audio-decoder');
+const { AudioEncoder } = require('./audio-encoder');
 const { EncodedAudioChunk } = require('./encoded-audio-chunk');
 const { binding } = require('./binding');
 
@@ -20,6 +21,7 @@ module.exports = {
   DOMRectReadOnly,
   AudioData,
   AudioDecoder,
+  AudioEncoder,
   EncodedAudioChunk,
   // Non-standard: versions of the FFmpeg libraries the addon runs on.
   ffmpegVersions: () => binding.versions(),

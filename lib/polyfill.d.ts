@@ -18,6 +18,8 @@ declare global {
   type EncodedAudioChunk = wc.EncodedAudioChunk;
   var AudioDecoder: typeof wc.AudioDecoder;
   type AudioDecoder = wc.AudioDecoder;
+  var AudioEncoder: typeof wc.AudioEncoder;
+  type AudioEncoder = wc.AudioEncoder;
 }
 
 /** Names of the classes this import installed (those that were absent). */

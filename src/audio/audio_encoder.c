@@ -37,7 +37,6 @@
 void wc_aenc_input_free(aenc_input *in) {
   if (!in) return;
   av_frame_free(&in->frame);
-  if (in->keep) wc_codec_release_later(in->codec, in->keep);
   free(in);
 }
 
@@ -391,12 +390,8 @@ static void enc_encode(wc_aenc *e, wc_worker *w, wc_cmd *cmd) {
     e->have_t0 = 1;
   }
   ret = convert_into_fifo(e, f);
-  /* the samples are ours now: JS may let go of the AudioData's memory */
+  /* the samples are in the FIFO now: the AudioData's memory goes back as soon as JS closes it */
   av_frame_free(&in->frame);
-  if (in->keep) {
-    wc_codec_release_later(in->codec, in->keep);
-    in->keep = NULL;
-  }
   wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
   if (ret < 0) {
     post_error(w, cmd->epoch, "EncodingError", "converting the AudioData", NULL, ret);

@@ -20,57 +20,38 @@
 #include <string.h>
 
 #include "wc/engine/errors.h"
+#include "wc/formats/audio_codec_string.h"
 
 /* ---------------------------------------------------------------- codec strings */
 
-static const struct {
-  const char *s;
-  int kind;
-  enum AVCodecID pcm;
-  int aot, mpeg2;
-} CODECS[] = {
-    {"opus", WC_AENC_OPUS, AV_CODEC_ID_NONE, 0, 0},
-    {"mp4a.40.2", WC_AENC_AAC, AV_CODEC_ID_NONE, 2, 0},
-    {"mp4a.40.02", WC_AENC_AAC, AV_CODEC_ID_NONE, 2, 0},
-    {"mp4a.40.5", WC_AENC_AAC, AV_CODEC_ID_NONE, 5, 0},
-    {"mp4a.40.05", WC_AENC_AAC, AV_CODEC_ID_NONE, 5, 0},
-    {"mp4a.40.29", WC_AENC_AAC, AV_CODEC_ID_NONE, 29, 0},
-    {"mp4a.67", WC_AENC_AAC, AV_CODEC_ID_NONE, 2, 1},
-    {"flac", WC_AENC_FLAC, AV_CODEC_ID_NONE, 0, 0},
-    {"mp3", WC_AENC_MP3, AV_CODEC_ID_NONE, 0, 0},
-    {"mp4a.69", WC_AENC_MP3, AV_CODEC_ID_NONE, 0, 0},
-    {"mp4a.6B", WC_AENC_MP3, AV_CODEC_ID_NONE, 0, 0},
-    {"mp4a.6b", WC_AENC_MP3, AV_CODEC_ID_NONE, 0, 0}, /* hexadecimal object type: either case */
-    {"vorbis", WC_AENC_VORBIS, AV_CODEC_ID_NONE, 0, 0},
-    {"pcm-u8", WC_AENC_PCM, AV_CODEC_ID_PCM_U8, 0, 0},
-    {"pcm-s16", WC_AENC_PCM, AV_CODEC_ID_PCM_S16LE, 0, 0},
-    {"pcm-s24", WC_AENC_PCM, AV_CODEC_ID_PCM_S24LE, 0, 0},
-    {"pcm-s32", WC_AENC_PCM, AV_CODEC_ID_PCM_S32LE, 0, 0},
-    {"pcm-f32", WC_AENC_PCM, AV_CODEC_ID_PCM_F32LE, 0, 0},
-    {"ulaw", WC_AENC_PCM, AV_CODEC_ID_PCM_MULAW, 0, 0},
-    {"alaw", WC_AENC_PCM, AV_CODEC_ID_PCM_ALAW, 0, 0},
-};
-
+/* The facts come from the shared audio codec-string parser (src/formats/audio_codec_string.c), so
+ * the encoder and the decoder accept exactly the same strings. */
 int wc_aenc_parse_codec(wc_aenc_config *cfg, char *why, size_t whylen) {
-  for (size_t i = 0; i < sizeof CODECS / sizeof CODECS[0]; i++) {
-    if (strcmp(cfg->codec, CODECS[i].s) == 0) {
-      cfg->kind = CODECS[i].kind;
-      cfg->codec_id = CODECS[i].pcm;
-      cfg->aac_object_type = CODECS[i].aot;
-      cfg->aac_mpeg2 = CODECS[i].mpeg2;
-      return 0;
-    }
-  }
+  wc_audio_codec_info info;
+  static const int kinds[] = {
+      [WC_AUDIO_AAC] = WC_AENC_AAC,       [WC_AUDIO_OPUS] = WC_AENC_OPUS, [WC_AUDIO_MP3] = WC_AENC_MP3,
+      [WC_AUDIO_FLAC] = WC_AENC_FLAC,     [WC_AUDIO_VORBIS] = WC_AENC_VORBIS, [WC_AUDIO_PCM] = WC_AENC_PCM,
+      [WC_AUDIO_ULAW] = WC_AENC_PCM,      [WC_AUDIO_ALAW] = WC_AENC_PCM,
+  };
   cfg->kind = WC_AENC_NONE;
-  snprintf(why, whylen, "\"%s\" is not a supported audio codec string", cfg->codec);
-  return -1;
+  if (wc_audio_codec_parse(cfg->codec, strlen(cfg->codec), &info) < 0 || info.codec <= 0 ||
+      info.codec >= (int)(sizeof kinds / sizeof kinds[0])) {
+    snprintf(why, whylen, "\"%s\" is not a supported audio codec string", cfg->codec);
+    return -1;
+  }
+  cfg->kind = kinds[info.codec];
+  cfg->codec_id = cfg->kind == WC_AENC_PCM ? (enum AVCodecID)info.av_codec_id : AV_CODEC_ID_NONE;
+  cfg->aac_object_type = info.object_type;
+  cfg->aac_mpeg2 = info.mpeg2;
+  return 0;
 }
 
 const AVCodec *wc_aenc_find(const wc_aenc_config *cfg) {
   switch (cfg->kind) {
     case WC_AENC_AAC:
-      /* HE-AAC needs a real SBR/PS encoder; FFmpeg's own aac encoder only does LC */
-      return avcodec_find_encoder_by_name(cfg->aac_object_type == 2 ? "aac" : "libfdk_aac");
+      /* HE-AAC needs a real SBR/PS encoder (FFmpeg's own aac encoder only does LC); none encodes xHE-AAC */
+      if (cfg->aac_object_type == 2) return avcodec_find_encoder_by_name("aac");
+      return cfg->aac_object_type == 5 || cfg->aac_object_type == 29 ? avcodec_find_encoder_by_name("libfdk_aac") : NULL;
     case WC_AENC_FLAC: return avcodec_find_encoder_by_name("flac");
     case WC_AENC_MP3: return avcodec_find_encoder_by_name("libmp3lame");
     case WC_AENC_VORBIS: return avcodec_find_encoder_by_name("libvorbis");
@@ -353,7 +334,8 @@ static int lavc_open(wc_aenc *e, int src_fmt, char *why, size_t whylen) {
   int ret;
   if (!codec) {
     if (cfg->kind == WC_AENC_AAC && cfg->aac_object_type != 2)
-      snprintf(why, whylen, "no HE-AAC encoder is available (FFmpeg's aac encoder codes AAC-LC only; HE-AAC needs libfdk_aac)");
+      snprintf(why, whylen, "no %s encoder is available (FFmpeg's aac encoder codes AAC-LC only; HE-AAC needs libfdk_aac)",
+               cfg->aac_object_type == 42 ? "xHE-AAC" : "HE-AAC");
     else
       snprintf(why, whylen, "this FFmpeg has no encoder for \"%s\"", cfg->codec);
     return AVERROR(ENOSYS);

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "wc/audio/audio_data.h"
 #include "wc/audio/audio_encoder_internal.h"
 #include "wc/node/env.h"
 
@@ -119,66 +120,30 @@ static napi_value js_configure(napi_env env, napi_callback_info info) {
   return wc_codec_send(env, c, WC_CMD_CONFIGURE, cfg);
 }
 
-/* Queues one input: the frame (ownership passes) and the JS value whose memory it borrows (or NULL). */
-static napi_value queue_frame(napi_env env, wc_codec *c, AVFrame *frame, napi_value keep, int64_t timestamp) {
-  aenc_input *in = calloc(1, sizeof(*in));
-  if (!in) {
-    av_frame_free(&frame);
+/*
+ * audioEncoderEncode(h, audioDataHandle, timestamp) -> seq
+ * "Clone AudioData": a reference of our own to the samples (a copy when they live in a
+ * transferred JS buffer; see include/wc/audio/audio_data.h), taken here on the JS thread.
+ */
+static napi_value js_encode(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  wc_codec *c;
+  aenc_input *in;
+  int64_t ts;
+  AVFrame *f;
+  if (wc_args(env, info, 3, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0])) ||
+      wc_get_int64(env, argv[2], "timestamp", &ts) < 0)
+    return NULL;
+  if (!(f = wc_audio_data_frame_for_worker(env, argv[1]))) return NULL;
+  if (!(in = calloc(1, sizeof(*in)))) {
+    av_frame_free(&f);
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
     return NULL;
   }
   in->codec = c;
-  in->frame = frame;
-  in->timestamp = timestamp;
-  if (keep && !wc_is_nullish(env, keep) && napi_create_reference(env, keep, 1, &in->keep) != napi_ok) {
-    wc_aenc_input_free(in);
-    wc_throw_status(env, napi_generic_failure, "napi_create_reference");
-    return NULL;
-  }
+  in->frame = f;
+  in->timestamp = ts;
   return wc_codec_send(env, c, WC_CMD_ENCODE, in);
-}
-
-/*
- * audioEncoderEncodeSamples(h, bytes, sampleFormat, sampleRate, channels, frames, timestamp) -> seq
- * sampleFormat is an AVSampleFormat; bytes hold the samples in that format (planes one after the
- * other when planar). The bytes are copied here.
- */
-static napi_value js_encode_samples(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  wc_codec *c;
-  uint8_t *bytes;
-  size_t len;
-  int32_t fmt, rate, ch, frames;
-  int64_t ts;
-  AVFrame *f;
-  int planes, plane_size;
-  if (wc_args(env, info, 7, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0])) ||
-      wc_get_bytes(env, argv[1], "data", &bytes, &len) < 0 || wc_get_int32(env, argv[2], "format", &fmt) < 0 ||
-      wc_get_int32(env, argv[3], "sampleRate", &rate) < 0 || wc_get_int32(env, argv[4], "channels", &ch) < 0 ||
-      wc_get_int32(env, argv[5], "frames", &frames) < 0 || wc_get_int64(env, argv[6], "timestamp", &ts) < 0)
-    return NULL;
-  if (fmt < 0 || fmt >= AV_SAMPLE_FMT_NB || !av_get_sample_fmt_name(fmt) || ch < 1 || ch > 1024 || rate < 1 ||
-      frames < 1 || (int64_t)frames * ch * av_get_bytes_per_sample(fmt) > (int64_t)len) {
-    wc_throw_type(env, "AudioEncoder.encode: inconsistent samples");
-    return NULL;
-  }
-  if (!(f = av_frame_alloc())) {
-    napi_throw_error(env, NULL, "webcodecs-native: out of memory");
-    return NULL;
-  }
-  f->format = fmt;
-  f->sample_rate = rate;
-  f->nb_samples = frames;
-  av_channel_layout_default(&f->ch_layout, ch);
-  if (av_frame_get_buffer(f, 0) < 0) {
-    av_frame_free(&f);
-    napi_throw_range_error(env, NULL, "AudioEncoder.encode: out of memory");
-    return NULL;
-  }
-  planes = av_sample_fmt_is_planar(fmt) ? ch : 1;
-  plane_size = frames * av_get_bytes_per_sample(fmt) * (planes == 1 ? ch : 1);
-  for (int p = 0; p < planes; p++) memcpy(f->extended_data[p], bytes + (size_t)p * (size_t)plane_size, (size_t)plane_size);
-  return queue_frame(env, c, f, NULL, ts);
 }
 
 /* ---- isConfigSupported */
@@ -238,6 +203,6 @@ napi_status wc_audio_encoder_init(napi_env env, napi_value exports) {
   napi_status s;
   if ((s = wc_export(env, exports, "audioEncoderCreate", js_create)) != napi_ok) return s;
   if ((s = wc_export(env, exports, "audioEncoderConfigure", js_configure)) != napi_ok) return s;
-  if ((s = wc_export(env, exports, "audioEncoderEncodeSamples", js_encode_samples)) != napi_ok) return s;
+  if ((s = wc_export(env, exports, "audioEncoderEncode", js_encode)) != napi_ok) return s;
   return wc_export(env, exports, "audioEncoderSupport", js_support);
 }

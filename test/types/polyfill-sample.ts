@@ -4,3 +4,5 @@ import { installed } from 'webcodecs-native/polyfill';
 const d: VideoDecoder = new VideoDecoder({ output: (f) => f.close(), error: () => undefined });
 d.close();
 console.log(installed.join(','), typeof EncodedVideoChunk, typeof VideoFrame, typeof VideoColorSpace, typeof VideoEncoder);
+const ae: AudioEncoder = new AudioEncoder({ output: (c) => console.log(c.byteLength), error: () => undefined });
+ae.close();

@@ -2,7 +2,7 @@
 // TypeScript user writes against webcodecs-native must type-check.
 import {
   VideoDecoder, VideoEncoder, VideoFrame, EncodedVideoChunk, VideoColorSpace, DOMRectReadOnly, ffmpegVersions,
-  AudioDecoder, AudioData, EncodedAudioChunk, type AudioDecoderConfig, type AudioDecoderSupport, type AudioSampleFormat,
+  AudioDecoder, AudioEncoder, AudioData, EncodedAudioChunk, type AudioDecoderConfig, type AudioEncoderConfig, type EncodedAudioChunkMetadata, type AudioDecoderSupport, type AudioSampleFormat,
   type VideoDecoderConfig, type VideoEncoderConfig, type EncodedVideoChunkMetadata, type PlaneLayout, type CodecStats,
 } from 'webcodecs-native';
 
@@ -105,4 +105,28 @@ async function audio(packets: Uint8Array[], description?: Uint8Array): Promise<F
   return planes;
 }
 
-export { decode, frames, encode, audio };
+async function audioEncode(): Promise<EncodedAudioChunk[]> {
+  const chunks: EncodedAudioChunk[] = [];
+  const config: AudioEncoderConfig = {
+    codec: 'opus', sampleRate: 48000, numberOfChannels: 2, bitrate: 96000, bitrateMode: 'constant',
+    opus: { format: 'ogg', signal: 'music', application: 'lowdelay', frameDuration: 10000, complexity: 5, packetlossperc: 5, useinbandfec: true, usedtx: false },
+  };
+  const encoder = new AudioEncoder({
+    output(chunk: EncodedAudioChunk, metadata: EncodedAudioChunkMetadata) {
+      if (metadata.decoderConfig) console.log(metadata.decoderConfig.codec, metadata.decoderConfig.description);
+      chunks.push(chunk);
+    },
+    error(e: DOMException) { console.error(e.name); },
+  });
+  const { supported, config: echoed } = await AudioEncoder.isConfigSupported(config);
+  if (supported) encoder.configure({ ...echoed, aac: { format: 'adts' }, flac: { blockSize: 4096, compressLevel: 8 } });
+  const data = new AudioData({ format: 'f32-planar', sampleRate: 48000, numberOfFrames: 480, numberOfChannels: 2, timestamp: 0, data: new Float32Array(960) });
+  encoder.encode(data);
+  data.close();
+  encoder.ondequeue = () => console.log(encoder.encodeQueueSize, encoder.state, encoder.stats.inputs);
+  await encoder.flush();
+  encoder.close();
+  return chunks;
+}
+
+export { decode, frames, encode, audio, audioEncode };

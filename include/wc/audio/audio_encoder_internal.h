@@ -17,7 +17,6 @@
 /* ENCODE payload */
 typedef struct aenc_input {
   AVFrame *frame;    /* our own reference to the AudioData's samples (format, rate, layout, nb_samples) */
-  napi_ref keep;     /* keeps JS memory the samples live in alive (transferred buffers); released via the codec */
   wc_codec *codec;
   int64_t timestamp; /* microseconds */
 } aenc_input;
