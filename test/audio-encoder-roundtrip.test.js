@@ -83,6 +83,42 @@ for (const { cfg, floor, lag, exact, format = 'f32-planar', probeRate } of CASES
   });
 }
 
+// The same chunks decoded back by this library's AudioDecoder, configured with nothing but the
+// encoder's metadata.decoderConfig. The decoder discards the priming it knows of (Opus pre-skip from
+// the OpusHead, Vorbis's first packet) and moves its first output's timestamp on by it (w3c/webcodecs
+// PR 948), while the encoder puts its first chunk at the first input's timestamp (as Chrome does):
+// through this library the audio is sample-aligned, and the first AudioData says t0 + the discarded
+// priming. (Both sides have a one-switch for this; see README "Audio encoding".)
+for (const { cfg, floor, lag, exact, format = 'f32-planar' } of CASES) {
+  const label = `${cfg.codec} ${cfg.sampleRate} Hz x${cfg.numberOfChannels}${cfg.opus || cfg.aac || cfg.flac ? ` ${JSON.stringify(cfg.opus || cfg.aac || cfg.flac)}` : ''}`;
+  test(`round trip through this library's AudioDecoder: ${label}`, async (t) => {
+    const t0 = 250000;
+    const r = await A.encodeSignal(cfg, { frames: cfg.sampleRate, per: 1009, formats: [format], timestamp: t0 });
+    assert.equal(r.error, null);
+    const dec = await A.libraryDecode(r.metas[0].decoderConfig, r.chunks);
+    assert.equal(dec.error, null, dec.error && `${dec.error.name}: ${dec.error.message}`);
+    assert.equal(dec.chans.length, cfg.numberOfChannels, 'channels');
+    const isOpus = cfg.codec === 'opus';
+    assert.equal(dec.rate, isOpus ? 48000 : cfg.sampleRate, 'output rate (Opus decodes at 48 kHz)');
+    const dLag = isOpus || cfg.codec === 'vorbis' ? 0 : lag; // the priming the decoder discards
+    const discarded = isOpus ? 6500 : cfg.codec === 'vorbis' ? r.chunks[0].duration : 0;
+    // (the decoder snaps its timeline to the output's sample grid: within a sample)
+    assert.ok(Math.abs(dec.first - (t0 + discarded)) <= 1e6 / dec.rate, `first AudioData timestamp ${dec.first}, expected ${t0 + discarded}`);
+    // the reference at the decoder's rate (the test signal is a function of time)
+    const ref = exact ? asSeen(r.source, format) : A.signal(Math.floor((cfg.sampleRate * dec.rate) / cfg.sampleRate), cfg.numberOfChannels, dec.rate);
+    assert.ok(dec.chans[0].length >= ref[0].length + dLag, `decoded ${dec.chans[0].length} samples`);
+    if (exact) {
+      for (let c = 0; c < ref.length; c++) assert.deepEqual(dec.chans[c].subarray(dLag, dLag + ref[c].length), ref[c], `channel ${c}: bit-exact`);
+      return;
+    }
+    const from = Math.max(0, dLag - 8);
+    const best = A.bestLag(ref, dec.chans.map((ch) => ch.subarray(from)), 16);
+    t.diagnostic(`${label}: SNR ${best.snr.toFixed(1)} dB at delay ${from + best.lag}`);
+    assert.equal(from + best.lag, dLag, 'delay');
+    assert.ok(best.snr >= floor, `SNR ${best.snr.toFixed(1)} dB >= ${floor}`);
+  });
+}
+
 // The same encoder with the same options as the CLI gives the same bitstream: every Opus packet
 // (libopus here, FFmpeg's libopus wrapper there) and every AAC frame byte for byte, and our
 // timestamps are the CLI's packet times shifted by the priming (-312 and -1024 samples there).

@@ -270,7 +270,42 @@ function bestLag(ref, got, maxLag = 4096, skip = 0) {
   return best;
 }
 
+// Decodes chunks with this library's AudioDecoder configured with `decoderConfig`: planar float
+// channels (copyTo f32-planar), the output rate, the first output's timestamp, the error if any.
+async function libraryDecode(decoderConfig, chunks) {
+  const parts = [];
+  let first = null;
+  let rate = 0;
+  let error = null;
+  const dec = new wc.AudioDecoder({
+    output(a) {
+      if (first === null) first = a.timestamp;
+      rate = a.sampleRate;
+      parts.push(Array.from({ length: a.numberOfChannels }, (_, c) => {
+        const p = new Float32Array(a.numberOfFrames);
+        a.copyTo(p, { planeIndex: c, format: 'f32-planar' });
+        return p;
+      }));
+      a.close();
+    },
+    error(e) { error = e; },
+  });
+  dec.configure(decoderConfig);
+  for (const c of chunks) dec.decode(c);
+  await dec.flush().catch((e) => { error ??= e; });
+  if (dec.state !== 'closed') dec.close();
+  const channels = parts.length ? parts[0].length : 0;
+  const chans = Array.from({ length: channels }, (_, c) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p[c].length, 0));
+    let o = 0;
+    for (const p of parts) { out.set(p[c], o); o += p[c].length; }
+    return out;
+  });
+  return { chans, rate, first, error };
+}
+
 module.exports = {
+  libraryDecode,
   sample, signal, encodeSamples, makeAudioData, encodeSignal, bytesOf, oggFile, adtsWrap, containerFor, writeTemp,
   ffmpegDecode, snrAt, bestLag, concat, xiphSplit,
 };
