@@ -534,3 +534,33 @@ test('FLAC: blockSize sets the frame length, compressLevel the effort; MP3 and V
   const vorbis = async (bitrateMode) => md5((await A.encodeSignal({ codec: 'vorbis', sampleRate: 48000, numberOfChannels: 2, bitrate: 128000, bitrateMode }, { frames: 24000 })).chunks);
   assert.notEqual(await vorbis('constant'), await vorbis('variable'), 'Vorbis managed (constant) vs average bitrate');
 });
+
+test('Opus with 100 channels (mapping family 255) from planar s16: every channel carried; resampling beyond 64 channels is unsupported', async () => {
+  const ch = 100;
+  const r = await A.encodeSignal({ codec: 'opus', sampleRate: 48000, numberOfChannels: ch, bitrate: 64000 * ch }, { frames: 9600, formats: ['s16-planar', 'f32'] });
+  assert.equal(r.error, null, String(r.error));
+  const d = new Uint8Array(r.metas[0].decoderConfig.description);
+  assert.equal(d[9], ch, 'OpusHead channels');
+  assert.equal(d[18], 255, 'mapping family 255');
+  assert.deepEqual([d[19], d[20]], [ch, 0], '100 streams, none coupled');
+  assert.deepEqual([...d.subarray(21)], Array.from({ length: ch }, (_, i) => i), 'identity mapping');
+  // the Ogg file is an Opus stream of 100 channels to ffprobe; the ffmpeg CLI cannot convert 100
+  // channels for its raw output (libswresample), so this library's AudioDecoder decodes it
+  const { execFileSync } = require('node:child_process');
+  const box = A.containerFor('opus', r.metas[0], r.chunks, 48000);
+  const st = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,channels', '-of', 'json', A.writeTemp(box.ext, box.data)],
+    { encoding: 'utf8' })).streams[0];
+  assert.deepEqual([st.codec_name, st.channels], ['opus', ch]);
+  const dec = await A.libraryDecode(r.metas[0].decoderConfig, r.chunks);
+  assert.equal(dec.error, null, String(dec.error));
+  const got = dec.chans;
+  assert.equal(got.length, ch);
+  // (channels whose test tones lie within Opus's 20 kHz band: channel c has tones at 220(c+1)+110 and 1250+350c Hz)
+  for (const c of [0, 1, 12, 25, 30]) {
+    const snr = A.snrAt([r.source[c].subarray(0, 9000)], [got[c]], 0);
+    assert.ok(snr > 20, `channel ${c}: ${snr.toFixed(1)} dB`);
+    assert.ok(snr > A.snrAt([r.source[c].subarray(0, 9000)], [got[c + 1]], 0) + 20, `channel ${c} is not its neighbour`);
+  }
+  const resampled = await AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: 44100, numberOfChannels: ch });
+  assert.equal(resampled.supported, false);
+});

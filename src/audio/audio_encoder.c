@@ -5,6 +5,8 @@
  * cut into the encoder's fixed frames, encoded, and packaged as the codec
  * registrations describe (audio_encoder_codecs.c).
  *
+ * Format conversion is wc_audio_copy (stateless); libswresample only resamples.
+ *
  * Timeline: a session (from the encoder's open to the next flush or reconfigure)
  * starts at the timestamp of its first AudioData; a chunk's timestamp and
  * duration come from its sample position p at the encoder's rate as
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "wc/audio/sample_format.h"
 #include "wc/engine/errors.h"
 
 /* ---------------------------------------------------------------- payloads */
@@ -67,7 +70,6 @@ static void end_session(wc_aenc *e) {
   wc_aenc_close(e);
   av_audio_fifo_free(e->fifo);
   e->fifo = NULL;
-  swr_free(&e->conv);
   swr_free(&e->rs);
   av_frame_free(&e->frame);
   av_packet_free(&e->pkt);
@@ -283,26 +285,28 @@ static int resample_into_fifo(wc_aenc *e, uint8_t **data, int n) {
   return ret;
 }
 
-/* An AudioData's samples -> the encoder's sample format -> (resampler) -> the FIFO. */
+/* An AudioData's samples -> the encoder's sample format -> (resampler) -> the FIFO. The format
+ * conversion is wc_audio_copy (libswresample's formulas, AudioData.copyTo()'s code): stateless, so
+ * an input format that changes from one AudioData to the next needs nothing rebuilt, and any channel
+ * count works (libswresample stops at 64). */
 static int convert_into_fifo(wc_aenc *e, const AVFrame *in) {
-  int src_fmt = in->format, ch = e->layout.nb_channels, ret, n;
+  int ch = e->layout.nb_channels, ret = 0, linesize = 0;
+  int src = wc_sample_format_from_av(in->format), dst = wc_sample_format_from_av(e->fmt);
   uint8_t **buf = NULL;
-  if (src_fmt == e->fmt) return resample_into_fifo(e, in->extended_data, in->nb_samples);
-  if (e->conv && (e->conv_fmt != src_fmt || e->conv_rate != in->sample_rate || e->conv_channels != ch)) swr_free(&e->conv);
-  if (!e->conv) {
-    ret = swr_alloc_set_opts2(&e->conv, &e->layout, e->fmt, in->sample_rate, &e->layout, src_fmt, in->sample_rate, 0, NULL);
-    if (ret < 0) return ret;
-    if ((ret = swr_init(e->conv)) < 0) {
-      swr_free(&e->conv);
-      return ret;
-    }
-    e->conv_fmt = src_fmt;
-    e->conv_rate = in->sample_rate;
-    e->conv_channels = ch;
+  char why[128];
+  wc_audio_view v;
+  if (in->format == e->fmt) return resample_into_fifo(e, in->extended_data, in->nb_samples);
+  if (src < 0 || dst < 0 || in->ch_layout.nb_channels != ch) return AVERROR(EINVAL);
+  if (av_samples_alloc_array_and_samples(&buf, &linesize, ch, in->nb_samples, e->fmt, 0) < 0) return AVERROR(ENOMEM);
+  v.format = src;
+  v.channels = (uint32_t)ch;
+  v.frames = (uint32_t)in->nb_samples;
+  v.planes = (const uint8_t *const *)in->extended_data;
+  for (int p = 0; p < (wc_sample_format_planar(dst) ? ch : 1) && ret >= 0; p++) {
+    size_t len = (size_t)in->nb_samples * (size_t)wc_sample_format_bytes(dst) * (wc_sample_format_planar(dst) ? 1 : (size_t)ch);
+    if (wc_audio_copy(&v, dst, (uint32_t)p, 0, in->nb_samples, buf[p], len, why, sizeof why) < 0) ret = AVERROR(EINVAL);
   }
-  if (av_samples_alloc_array_and_samples(&buf, NULL, ch, in->nb_samples, e->fmt, 0) < 0) return AVERROR(ENOMEM);
-  n = swr_convert(e->conv, buf, in->nb_samples, (const uint8_t **)in->extended_data, in->nb_samples);
-  ret = n < 0 ? n : n > 0 ? resample_into_fifo(e, buf, n) : 0;
+  if (ret >= 0) ret = resample_into_fifo(e, buf, in->nb_samples);
   av_freep(&buf[0]);
   av_freep(&buf);
   return ret;

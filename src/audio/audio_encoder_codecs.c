@@ -399,6 +399,9 @@ static int lavc_open(wc_aenc *e, int src_fmt, char *why, size_t whylen) {
 
 /* ---------------------------------------------------------------- shared */
 
+/* libswresample's channel limit (SWR_CH_MAX, private to it; 64 since FFmpeg 2.x) */
+#define SWR_MAX_CHANNELS 64
+
 void wc_aenc_close(wc_aenc *e) {
   avcodec_free_context(&e->ctx);
   opus_free(&e->opus);
@@ -414,6 +417,11 @@ int wc_aenc_open(wc_aenc *e, int src_fmt, char *why, size_t whylen) {
     return AVERROR(ENOSYS);
   }
   ret = e->cfg.kind == WC_AENC_OPUS ? opus_open(e, why, whylen) : lavc_open(e, src_fmt, why, whylen);
+  if (ret >= 0 && e->rate != e->cfg.sample_rate && e->cfg.channels > SWR_MAX_CHANNELS) {
+    snprintf(why, whylen, "%d Hz must be resampled to %d Hz for this codec, and libswresample resamples at most %d channels",
+             e->cfg.sample_rate, e->rate, SWR_MAX_CHANNELS);
+    ret = AVERROR(ENOSYS);
+  }
   if (ret >= 0 && e->cfg.kind == WC_AENC_AAC && e->cfg.aac_adts) {
     uint8_t h[7];
     if (wc_aenc_adts_header(e, 0, h) < 0) {

@@ -51,12 +51,10 @@ typedef struct wc_aenc {
   int64_t priming;         /* samples the encoder's output starts before its input */
   int hold_last;           /* keep the newest chunk back until the next (FLAC: the final STREAMINFO) */
   AVAudioFifo *fifo;       /* input in the encoder's format and rate, waiting for whole frames */
-  /* Sample format converter (no rate change, so no delay: rebuilt freely) keyed on the input's
-   * format, rate and channel count, and the resampler (configured rate -> `rate`, in the encoder's
-   * format), keyed on its rates, format and channels: one per session, so its phase never restarts
-   * inside a stream (a rebuilt resampler rounds its output length anew each time and drifts). */
-  SwrContext *conv;
-  int conv_fmt, conv_rate, conv_channels;
+  /* The resampler (configured rate -> `rate`, in the encoder's format), keyed on its rates, format
+   * and channels: one per session, so its phase never restarts inside a stream (a rebuilt resampler
+   * rounds its output length anew each time and drifts). Sample formats are converted without
+   * state (wc_audio_copy), whatever each AudioData's format. */
   SwrContext *rs;
   int rs_in_rate, rs_out_rate, rs_fmt, rs_channels;
   /* the timeline: microseconds of sample position p (at `rate`) are t0 + p * 1e6 / rate */
