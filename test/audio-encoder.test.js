@@ -564,3 +564,35 @@ test('Opus with 100 channels (mapping family 255) from planar s16: every channel
   const resampled = await AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: 44100, numberOfChannels: ch });
   assert.equal(resampled.supported, false);
 });
+
+test('ordering in loops: flush() resolves after every chunk of its input; after reset() no chunk of the old configuration appears (300 rounds)', async () => {
+  const { encoder, chunks, errors } = newEncoder();
+  let seen = 0;
+  for (let round = 0; round < 300; round++) {
+    const codec = round % 3 === 0 ? { codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 2 } : round % 3 === 1 ? OPUS
+      : { codec: 'mp4a.40.2', sampleRate: 48000, numberOfChannels: 2 };
+    encoder.configure(codec);
+    const t0 = round * 1_000_000;
+    const inputs = 1 + (round % 5);
+    for (let i = 0; i < inputs; i++) encoder.encode(silence(960, { timestamp: t0 + i * 20000 }));
+    if (round % 4 === 3) {
+      // reset with work in flight: its chunks must never come out
+      const p = encoder.flush();
+      encoder.reset();
+      await assert.rejects(p, (e) => isDom(e, 'AbortError'));
+      await nextTurn();
+      assert.ok(chunks.slice(seen).every((c) => c.timestamp < t0), `round ${round}: a chunk of the reset configuration came out`);
+      seen = chunks.length;
+      continue;
+    }
+    await encoder.flush();
+    const mine = chunks.slice(seen).filter((c) => c.timestamp >= t0);
+    const total = mine.reduce((s, c) => s + c.duration, 0);
+    assert.ok(total >= inputs * 20000, `round ${round} (${codec.codec}): ${mine.length} chunks, ${total} us of ${inputs * 20000} when flush() resolved`);
+    assert.equal(mine[0].timestamp, t0, `round ${round}: first chunk at the first input`);
+    assert.equal(encoder.encodeQueueSize, 0);
+    seen = chunks.length;
+  }
+  assert.deepEqual(errors, []);
+  encoder.close();
+});
