@@ -32,6 +32,7 @@
         "src/video/frame.c",
         "src/video/frame_copy.c",
         "src/video/frame_pool.c",
+        "src/video/scaler.c",
         "src/formats/audio_codec_string.c",
         "src/audio/sample_format.c",
         "src/audio/audio_data.c",

@@ -5,7 +5,7 @@
  * Annex B; av1C; no temporal delimiters), all on the worker thread.
  *
  * Threads: everything here runs on the worker (the Node-API glue is encoder_js.c),
- * which alone owns the AVCodecContext and SwsContext. A frame whose pixels live in a JS
+ * which alone owns the AVCodecContext and the scalers (e->scaler). A frame whose pixels live in a JS
  * ArrayBuffer (VideoFrame built with `transfer`) is kept alive by a napi_ref
  * until the worker has copied it; the worker hands the reference back with
  * wc_codec_release_later (deleted on the JS thread).
@@ -32,6 +32,7 @@
 #include "wc/engine/errors.h"
 #include "wc/video/frame_copy.h"
 #include "wc/video/pixfmt.h"
+#include "wc/video/scaler.h"
 
 
 /* ---------------------------------------------------------------- payloads */
@@ -70,8 +71,7 @@ static void free_event_payload(int type, void *p) {
 
 static void enc_close_codec(wc_encoder *e) {
   avcodec_free_context(&e->ctx);
-  sws_freeContext(e->sws);
-  e->sws = NULL;
+  wc_scaler_clear(&e->scaler);
 }
 
 static void enc_forget_config(wc_encoder *e) {
@@ -158,9 +158,35 @@ static int enc_open(wc_encoder *e, const enc_input *in, char *why, size_t whylen
   return 0;
 }
 
+/*
+ * The colour conversion a frame needs into the stream: the encoder's input is YUV with the
+ * stream's matrix and range (e->color, from the first frame). A YUV frame with another matrix or
+ * range is converted into them (a frame without them is taken to be in the stream's); RGB is
+ * converted with the stream's matrix. Primaries and transfer are tags only: not converted.
+ */
+static void frame_colors(const wc_encoder *e, const enc_input *in, int dst_h, wc_scale_key *k) {
+  const wc_pixfmt_desc *sd = wc_pixfmt_get(in->fmt);
+  int stream_matrix = e->color[2];
+  k->dst_cs = wc_sws_colorspace(stream_matrix, dst_h);
+  k->dst_range = e->color[3];
+  if (sd->rgb) {
+    k->src_cs = SWS_CS_DEFAULT; /* not read for RGB */
+    k->src_range = 1;
+    return;
+  }
+  {
+    int m = in->color[2] >= 0 ? wc_matrix_av(in->color[2]) : stream_matrix;
+    /* the same matrix gets the same coefficients, even where an unspecified one is guessed from the height */
+    k->src_cs = m == stream_matrix ? k->dst_cs : wc_sws_colorspace(m, (int)in->visible.height);
+    k->src_range = in->color[3] >= 0 ? in->color[3] : e->color[3];
+  }
+}
+
 /* The frame the encoder is fed: cropped to the visible rectangle, scaled to the
- * configured size, in the encoder's pixel format. A ref of the input when nothing
- * needs doing (and the pixels are not borrowed from JS). */
+ * configured size, in the encoder's pixel format and the stream's colour space. A ref
+ * of the input when nothing needs doing (and the pixels are not borrowed from JS).
+ * The conversion is looked up by everything it depends on (e->scaler), so frames may
+ * change size, format and colour space from one to the next. */
 static AVFrame *prepare_frame(wc_encoder *e, enc_input *in, char *why, size_t whylen) {
   const wc_pixfmt_desc *sd = wc_pixfmt_get(in->fmt);
   AVFrame *src = in->frame, *view = NULL, *out = NULL;
@@ -169,6 +195,8 @@ static AVFrame *prepare_frame(wc_encoder *e, enc_input *in, char *why, size_t wh
   int keep_alpha = e->choice.alpha && sd->alpha && sd->av != -1;
   int need_alpha_drop = sd->alpha && !keep_alpha;
   AVFrame *padded = NULL;
+  wc_scale_key key;
+  int ret;
   if (in->borrowed) {
     /* a caller's buffer has no padding for swscale's and the encoders' readers */
     if (!(padded = wc_frame_padded_copy(src, in->fmt))) goto oom;
@@ -184,37 +212,27 @@ static AVFrame *prepare_frame(wc_encoder *e, enc_input *in, char *why, size_t wh
   view->height = (int)in->visible.height;
   view->format = need_alpha_drop ? sd->av_opaque : src_av;
   view->crop_left = view->crop_right = view->crop_top = view->crop_bottom = 0;
-  if (view->width == w && view->height == h && view->format == e->choice.pix_fmt) return view; /* ours: no copy */
+  memset(&key, 0, sizeof key);
+  key.src_fmt = view->format;
+  key.src_w = view->width;
+  key.src_h = view->height;
+  key.dst_fmt = e->choice.pix_fmt;
+  key.dst_w = w;
+  key.dst_h = h;
+  frame_colors(e, in, h, &key);
+  key.flags = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP;
+  key.threads = e->cfg.threads > 0 ? e->cfg.threads : av_cpu_count();
+  if (key.src_fmt == key.dst_fmt && key.src_w == w && key.src_h == h && key.src_cs == key.dst_cs &&
+      key.src_range == key.dst_range)
+    return view; /* ours: no copy */
   if (!(out = av_frame_alloc())) goto oom;
   out->format = e->choice.pix_fmt;
   out->width = w;
   out->height = h;
   if (av_frame_get_buffer(out, 0) < 0) goto oom;
-  if (view->width == w && view->height == h && view->format == e->choice.pix_fmt) {
-    if (av_frame_copy(out, view) < 0) goto fail_convert;
-  } else {
-    if (!e->sws) {
-      if (!(e->sws = sws_alloc_context())) goto oom;
-      av_opt_set_int(e->sws, "srcw", view->width, 0);
-      av_opt_set_int(e->sws, "srch", view->height, 0);
-      av_opt_set_int(e->sws, "src_format", view->format, 0);
-      av_opt_set_int(e->sws, "dstw", w, 0);
-      av_opt_set_int(e->sws, "dsth", h, 0);
-      av_opt_set_int(e->sws, "dst_format", e->choice.pix_fmt, 0);
-      av_opt_set_int(e->sws, "sws_flags", SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, 0);
-      av_opt_set_int(e->sws, "threads", e->cfg.threads > 0 ? e->cfg.threads : av_cpu_count(), 0);
-      if (sws_init_context(e->sws, NULL, NULL) < 0) goto fail_convert;
-      if (sd->rgb) {
-        /* RGB -> YUV with the matrix the bitstream is tagged with, limited range */
-        sws_setColorspaceDetails(e->sws, sws_getCoefficients(SWS_CS_DEFAULT), 1,
-                                 sws_getCoefficients(wc_sws_colorspace(e->color[2], h)), 0, 0, 1 << 16, 1 << 16);
-      } else {
-        /* YUV keeps its colour space: the same matrix and range on both sides */
-        const int *coef = sws_getCoefficients(wc_sws_colorspace(e->color[2], h));
-        sws_setColorspaceDetails(e->sws, coef, e->color[3], coef, e->color[3], 0, 1 << 16, 1 << 16);
-      }
-    }
-    if (sws_scale_frame(e->sws, out, view) < 0) goto fail_convert;
+  if ((ret = wc_scaler_convert(&e->scaler, &key, out, view)) < 0) {
+    if (ret == AVERROR(ENOMEM)) goto oom;
+    goto fail_convert;
   }
   av_frame_free(&view);
   return out;

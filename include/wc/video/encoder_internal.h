@@ -12,6 +12,7 @@
 #include "wc/engine/codec.h"
 #include "wc/video/encoder.h"
 #include "wc/video/pixfmt.h"
+#include "wc/video/scaler.h"
 
 #define TIME_SLOTS 256
 
@@ -57,7 +58,7 @@ typedef struct wc_encoder {
   int have_cfg;
   int src_fmt;           /* VideoPixelFormat of the first frame (decides the encoder input) */
   int color[4];          /* tags in the bitstream: AVCOL_PRI/TRC/SPC and range (0/1) */
-  struct SwsContext *sws;
+  wc_scaler scaler;      /* input conversions, keyed on everything they depend on */
   int64_t last_pts;
   int64_t frame_count;   /* frames sent since the encoder opened */
   int64_t layer_index;   /* position in the temporal layering pattern (restarts at forced key frames) */
