@@ -4,7 +4,7 @@
  *
  * Threads: decoderCreate/decoderConfigure/decoderDecode and dec_output_js run
  * on the JS thread; dec_run and what it calls run on the worker, which alone
- * owns the AVCodecContext (and the SwsContext for formats without a
+ * owns the AVCodecContext (and the scalers for formats without a
  * VideoPixelFormat) from configure to teardown.
  *
  * Timing: packets carry the chunk's timestamp as pts in a 1/1000000 time base;
@@ -31,6 +31,7 @@
 #include "wc/video/frame_copy.h"
 #include "wc/video/pixfmt.h"
 #include "wc/video/decoder.h"
+#include "wc/video/scaler.h"
 
 #define DUR_SLOTS 128
 
@@ -58,7 +59,7 @@ typedef struct dur_slot {
 
 typedef struct wc_decoder {
   AVCodecContext *ctx;
-  struct SwsContext *sws;
+  wc_scaler scaler; /* conversions of frames without a VideoPixelFormat */
   wc_stats *stats; /* the codec's; set at create, read on the worker */
   dur_slot durs[DUR_SLOTS];
   int dur_next;
@@ -119,8 +120,7 @@ static int64_t dur_take(wc_decoder *d, int64_t pts) {
 
 static void dec_close_codec(wc_decoder *d) {
   avcodec_free_context(&d->ctx);
-  sws_freeContext(d->sws);
-  d->sws = NULL;
+  wc_scaler_clear(&d->scaler);
   memset(d->durs, 0, sizeof d->durs);
   d->dur_next = 0;
 }
@@ -177,7 +177,7 @@ static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch) {
     if (fmt < 0) {
       char why[128];
       int target = wc_pixfmt_convert_target(f->format);
-      AVFrame *c = wc_decoder_convert_frame(&d->sws, f, target, why, sizeof why);
+      AVFrame *c = wc_decoder_convert_frame(&d->scaler, f, target, why, sizeof why);
       av_frame_free(&f);
       if (!c) {
         wc_worker_post_error(w, epoch, wc_error_new("EncodingError", "VideoDecoder: output frame: %s", why));
@@ -319,8 +319,10 @@ static int dec_output_js(napi_env env, wc_codec *c, wc_event *ev, napi_value *ar
                                                           : -1;
   if (f->format == AV_PIX_FMT_YUVJ420P || f->format == AV_PIX_FMT_YUVJ422P || f->format == AV_PIX_FMT_YUVJ444P)
     s[S_FULL_RANGE] = 1;
+  /* Full range counts as a detected colour space (REC709's limited range would misstate the pixels);
+   * limited alone does not: most FFmpeg decoders set it when the stream says nothing. */
   s[S_COLOR_KNOWN] = f->color_primaries != AVCOL_PRI_UNSPECIFIED || f->color_trc != AVCOL_TRC_UNSPECIFIED ||
-                     f->colorspace != AVCOL_SPC_UNSPECIFIED;
+                     f->colorspace != AVCOL_SPC_UNSPECIFIED || s[S_FULL_RANGE] == 1;
   o->frame = NULL; /* the handle takes it */
   *arg = wc_frame_new_handle(env, f, o->format, 0, c->stats);
   return *arg ? 0 : -1;

@@ -18,6 +18,8 @@
 #include "wc/engine/errors.h"
 #include "wc/video/frame_copy.h"
 #include "wc/video/pixfmt.h"
+#include "wc/video/colorspace.h"
+#include "wc/video/scaler.h"
 
 static const AVCodec *find_decoder(int kind) {
   switch (kind) {
@@ -93,25 +95,54 @@ int wc_decoder_open(const wc_decoder_params *p, AVCodecContext **out, char *why,
   return 0;
 }
 
-/* Converts a frame whose format has no VideoPixelFormat (4:4:0, gbrp, gray, ...). */
-AVFrame *wc_decoder_convert_frame(struct SwsContext **sws, const AVFrame *in, int target, char *why, size_t whylen) {
+/* The yuvj formats are their yuv twins with full range (said explicitly in the key instead). */
+static int unj(int f) {
+  switch (f) {
+    case AV_PIX_FMT_YUVJ420P: return AV_PIX_FMT_YUV420P;
+    case AV_PIX_FMT_YUVJ422P: return AV_PIX_FMT_YUV422P;
+    case AV_PIX_FMT_YUVJ444P: return AV_PIX_FMT_YUV444P;
+    case AV_PIX_FMT_YUVJ440P: return AV_PIX_FMT_YUV440P;
+    default: return f;
+  }
+}
+
+/*
+ * Converts a frame whose format has no VideoPixelFormat (4:4:0, gbrp, grey, ...). YUV and grey keep
+ * their matrix and range (only the layout changes); RGB planes become YUV with BT.709 coefficients
+ * at full range, and the frame says so. The conversion is keyed on the frame's format, size, matrix
+ * and range, so a stream that changes any of them mid-way is converted right on both sides of the change.
+ */
+AVFrame *wc_decoder_convert_frame(wc_scaler *sc, const AVFrame *in, int target, char *why, size_t whylen) {
   const wc_pixfmt_desc *td = wc_pixfmt_get(target);
+  const AVPixFmtDescriptor *sd = av_pix_fmt_desc_get(in->format);
+  int rgb = sd && (sd->flags & AV_PIX_FMT_FLAG_RGB);
+  int full = in->color_range == AVCOL_RANGE_JPEG || unj(in->format) != in->format;
+  wc_scale_key key;
   AVFrame *out;
-  int cw = in->width, ch = in->height;
-  if (!(out = wc_frame_alloc(NULL, target, cw, ch))) {
+  int ret;
+  if (!(out = wc_frame_alloc(NULL, target, in->width, in->height))) {
     snprintf(why, whylen, "out of memory");
     return NULL;
   }
-  *sws = sws_getCachedContext(*sws, cw, ch, in->format, cw, ch, td->av != -1 ? td->av : td->av_opaque,
-                                SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP, NULL, NULL, NULL);
-  if (!*sws) {
+  memset(&key, 0, sizeof key);
+  key.src_fmt = unj(in->format);
+  key.src_w = key.dst_w = in->width;
+  key.src_h = key.dst_h = in->height;
+  key.dst_fmt = td->av != -1 ? td->av : td->av_opaque;
+  if (rgb) {
+    key.src_cs = SWS_CS_DEFAULT; /* not read for RGB */
+    key.src_range = 1;
+    key.dst_cs = SWS_CS_ITU709;
+    key.dst_range = 1;
+  } else {
+    key.src_cs = key.dst_cs = wc_sws_colorspace(in->colorspace, in->height);
+    key.src_range = key.dst_range = full;
+  }
+  key.flags = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INP;
+  key.threads = 1;
+  if ((ret = wc_scaler_convert(sc, &key, out, in)) < 0) {
     av_frame_free(&out);
     snprintf(why, whylen, "swscale cannot convert %s", av_get_pix_fmt_name(in->format));
-    return NULL;
-  }
-  if (sws_scale(*sws, (const uint8_t *const *)in->data, in->linesize, 0, ch, out->data, out->linesize) < 0) {
-    av_frame_free(&out);
-    snprintf(why, whylen, "conversion from %s failed", av_get_pix_fmt_name(in->format));
     return NULL;
   }
   av_frame_copy_props(out, in);
@@ -119,9 +150,12 @@ AVFrame *wc_decoder_convert_frame(struct SwsContext **sws, const AVFrame *in, in
   out->crop_right = in->crop_right;
   out->crop_top = in->crop_top;
   out->crop_bottom = in->crop_bottom;
-  if (in->colorspace == AVCOL_SPC_RGB) {
-    /* gbrp planes converted to YUV: the frame now carries the matrix swscale used */
+  if (rgb) {
+    /* RGB planes converted to YUV: the frame now carries the matrix and range swscale used */
     out->colorspace = AVCOL_SPC_BT709;
+    out->color_range = AVCOL_RANGE_JPEG;
+  } else if (full) {
+    out->color_range = AVCOL_RANGE_JPEG; /* a yuvj source's range is in its format, which the copy lost */
   }
   return out;
 }

@@ -45,6 +45,7 @@
 #include "wc/video/decoder.h"
 #include "wc/video/frame_copy.h"
 #include "wc/video/pixfmt.h"
+#include "wc/video/scaler.h"
 
 #ifndef CODEC
 #error "build with -DCODEC=WC_CODEC_H264 (or _HEVC, _VP8, _VP9, _AV1)"
@@ -65,7 +66,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 typedef struct dec_state {
   AVCodecContext *ctx;
-  struct SwsContext *sws;
+  wc_scaler scaler;
   wc_sws_cache *cache;
   int rgb;
   int outputs;
@@ -144,7 +145,7 @@ static int receive_all(dec_state *s) {
     if (fmt < 0) {
       char why[128];
       int target = wc_pixfmt_convert_target(f->format);
-      AVFrame *c = wc_decoder_convert_frame(&s->sws, f, target, why, sizeof why);
+      AVFrame *c = wc_decoder_convert_frame(&s->scaler, f, target, why, sizeof why);
       if (!c) {
         /* the addon reports EncodingError; a decoder output we cannot represent is worth knowing about */
         FUZZ_FINDING("convert-frame", "cannot convert decoded %s (%dx%d) to %s: %s", av_get_pix_fmt_name(f->format),
@@ -241,7 +242,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   (void)flush(&s); /* flush() at the end: drain with a NULL packet */
 done:
   avcodec_free_context(&s.ctx);
-  sws_freeContext(s.sws);
+  wc_scaler_clear(&s.scaler);
   wc_sws_cache_unref(&s.cache);
   free(desc);
   return 0;

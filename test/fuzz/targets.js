@@ -16,7 +16,7 @@ const outDir = path.join(fuzzDir, 'out');
 const CC = process.env.FUZZ_CC || 'clang';
 
 const ENGINE = ['src/video/decoder_engine.c', 'src/formats/config_record.c', 'src/formats/codec_string.c', 'src/video/pixfmt.c',
-  'src/video/frame_copy.c', 'src/video/frame_pool.c', 'src/video/colorspace.c', 'src/engine/errors.c'];
+  'src/video/frame_copy.c', 'src/video/frame_pool.c', 'src/video/colorspace.c', 'src/video/scaler.c', 'src/engine/errors.c'];
 
 function decodeTarget(codec) {
   return {

@@ -12,7 +12,7 @@
 
 struct AVCodecContext;
 struct AVFrame;
-struct SwsContext;
+struct wc_scaler;
 
 typedef struct wc_decoder_params {
   int codec_kind; /* enum wc_codec_kind */
@@ -36,10 +36,11 @@ wc_rect wc_decoded_visible_rect(const struct AVFrame *f, int fmt);
 
 /*
  * Converts a frame whose format has no VideoPixelFormat into format `target`
- * (enum wc_pixfmt), keeping timing, colour and cropping. *sws is a cached
- * context the caller owns (sws_freeContext). NULL with a reason on failure.
+ * (enum wc_pixfmt), keeping timing, colour (YUV: matrix and range as they are; RGB: converted with
+ * BT.709 at full range, and tagged so) and cropping. sc holds the conversions, keyed on everything they
+ * depend on (the caller owns it: wc_scaler_clear). NULL with a reason on failure.
  */
-struct AVFrame *wc_decoder_convert_frame(struct SwsContext **sws, const struct AVFrame *in, int target, char *why,
+struct AVFrame *wc_decoder_convert_frame(struct wc_scaler *sc, const struct AVFrame *in, int target, char *why,
                                          size_t whylen);
 
 #endif
