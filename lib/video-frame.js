@@ -412,6 +412,9 @@ class VideoFrame {
     return new VideoFrame(kInternal, { ...o, h: binding.frameClone(o.h, -1) });
   }
 
+  // "Close VideoFrame": format null, coded/visible/display sizes 0, a new metadata. The colour space becomes a
+  // new VideoColorSpace with every member null and rotation/flip their defaults, as in Chrome and the WPT
+  // ("Test closed VideoFrame"); timestamp and duration are kept.
   close() {
     if (!this.#h) return;
     binding.frameClose(this.#h);
@@ -421,6 +424,9 @@ class VideoFrame {
     this.#codedWidth = this.#codedHeight = 0;
     this.#visible = null;
     this.#displayWidth = this.#displayHeight = 0;
+    this.#colorSpace = new VideoColorSpace();
+    this.#rotation = 0;
+    this.#flip = false;
     this.#metadata = {};
   }
 

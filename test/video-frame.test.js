@@ -730,21 +730,82 @@ test('clone() shares pixels and all attributes; closing either does not affect t
   c2.close();
 });
 
-test('close() clears the frame ("Close VideoFrame"); closing twice is fine', () => {
-  const { frame } = makeFrame('I420', 8, 6, { timestamp: 42, duration: 7, displayWidth: 10, displayHeight: 4 });
+// Every attribute of a closed frame, as "Close VideoFrame" leaves it (format null; coded, visible and display
+// sizes 0; rects null; a new metadata) and as Chrome and the WPT ("Test closed VideoFrame") read it: colorSpace a
+// new VideoColorSpace with every member null, rotation 0, flip false; timestamp and duration are not reset.
+function assertClosed(frame, { timestamp, duration }, label) {
+  assert.equal(frame.format, null, `${label}: format`);
+  assert.equal(frame.codedWidth, 0, `${label}: codedWidth`);
+  assert.equal(frame.codedHeight, 0, `${label}: codedHeight`);
+  assert.equal(frame.codedRect, null, `${label}: codedRect`);
+  assert.equal(frame.visibleRect, null, `${label}: visibleRect`);
+  assert.equal(frame.displayWidth, 0, `${label}: displayWidth`);
+  assert.equal(frame.displayHeight, 0, `${label}: displayHeight`);
+  assert.equal(frame.rotation, 0, `${label}: rotation`);
+  assert.equal(frame.flip, false, `${label}: flip`);
+  assert.equal(frame.timestamp, timestamp, `${label}: timestamp`);
+  assert.equal(frame.duration, duration, `${label}: duration`);
+  assert.ok(frame.colorSpace instanceof VideoColorSpace, `${label}: colorSpace is a VideoColorSpace`);
+  assert.deepEqual(frame.colorSpace.toJSON(), { primaries: null, transfer: null, matrix: null, fullRange: null }, `${label}: colorSpace`);
+  assert.throws(() => frame.metadata(), (e) => e instanceof DOMException && e.name === 'InvalidStateError', `${label}: metadata()`);
+  assert.throws(() => frame.clone(), (e) => e instanceof DOMException && e.name === 'InvalidStateError', `${label}: clone()`);
+}
+
+test('close() leaves every attribute as "Close VideoFrame" does; closing twice is fine', () => {
+  const { frame } = makeFrame('I420', 8, 6, {
+    timestamp: 42, duration: 7, displayWidth: 10, displayHeight: 4, rotation: 90, flip: true,
+    colorSpace: { primaries: 'bt2020', transfer: 'pq', matrix: 'bt2020-ncl', fullRange: true }, metadata: { rtpTimestamp: 5 },
+  });
+  const before = frame.colorSpace;
   assert.equal(frame.close(), undefined);
-  assert.equal(frame.format, null);
-  assert.equal(frame.codedWidth, 0);
-  assert.equal(frame.codedHeight, 0);
-  assert.equal(frame.displayWidth, 0);
-  assert.equal(frame.displayHeight, 0);
-  assert.equal(frame.codedRect, null);
-  assert.equal(frame.visibleRect, null);
-  // "Close VideoFrame" does not reset the timestamp or duration.
-  assert.equal(frame.timestamp, 42);
-  assert.equal(frame.duration, 7);
+  assertClosed(frame, { timestamp: 42, duration: 7 }, 'I420');
+  assert.deepEqual(before.toJSON(), { primaries: 'bt2020', transfer: 'pq', matrix: 'bt2020-ncl', fullRange: true },
+    'a VideoColorSpace read before close() is not changed by it');
   frame.close();
-  assert.equal(frame.format, null);
+  assertClosed(frame, { timestamp: 42, duration: 7 }, 'I420 closed twice');
+
+  // an RGB frame (sRGB colour space by default), a clone, and a frame made from another frame
+  const rgba = new VideoFrame(new Uint8Array(4 * 4 * 4), { format: 'RGBA', codedWidth: 4, codedHeight: 4, timestamp: -3 });
+  assert.deepEqual(rgba.colorSpace.toJSON(), { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'rgb', fullRange: true });
+  const clone = rgba.clone();
+  const derived = new VideoFrame(rgba, { timestamp: 9, duration: 1, rotation: 180 });
+  rgba.close();
+  assertClosed(rgba, { timestamp: -3, duration: null }, 'RGBA');
+  assert.deepEqual(clone.colorSpace.toJSON(), { primaries: 'bt709', transfer: 'iec61966-2-1', matrix: 'rgb', fullRange: true },
+    'closing a frame leaves its clone alone');
+  clone.close();
+  assertClosed(clone, { timestamp: -3, duration: null }, 'clone');
+  assert.equal(derived.rotation, 180);
+  derived.close();
+  assertClosed(derived, { timestamp: 9, duration: 1 }, 'new VideoFrame(frame)');
+});
+
+// One VP8 key chunk of a 32x32 grey frame (timestamp 1000, duration 500) and its decoderConfig.
+async function encodeOne() {
+  let chunk;
+  let config;
+  const enc = new wc.VideoEncoder({ output(c, m) { chunk = c; config = m.decoderConfig; }, error(e) { throw e; } });
+  enc.configure({ codec: 'vp8', width: 32, height: 32 });
+  const f = new VideoFrame(new Uint8Array(32 * 32 * 3 / 2).fill(128), { format: 'I420', codedWidth: 32, codedHeight: 32, timestamp: 1000, duration: 500 });
+  enc.encode(f);
+  f.close();
+  await enc.flush();
+  enc.close();
+  return { chunk, config };
+}
+
+test('a closed decoded frame reads as "Close VideoFrame" leaves it', async () => {
+  const enc = await encodeOne();
+  let frame;
+  const dec = new wc.VideoDecoder({ output(f) { frame ??= f; }, error(e) { throw e; } });
+  dec.configure(enc.config);
+  dec.decode(enc.chunk);
+  await dec.flush();
+  dec.close();
+  assert.equal(frame.format, 'I420');
+  assert.notEqual(frame.colorSpace.matrix, null);
+  frame.close();
+  assertClosed(frame, { timestamp: 1000, duration: 500 }, 'decoded');
 });
 
 test('visibleRect and codedRect return fresh DOMRectReadOnly objects', () => {
