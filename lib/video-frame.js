@@ -200,12 +200,14 @@ class VideoFrame {
     if (codedWidth > 16384 || codedHeight > 16384) {
       throw new TypeError(`${W}: codedWidth and codedHeight must be at most 16384 (got ${codedWidth}x${codedHeight})`);
     }
-    // "Parse Visible Rect" and "Compute Layout and Allocation Size" (TypeError with the reason).
+    // "Parse Visible Rect", then "Compute Layout and Allocation Size" over the coded size: data is laid out for
+    // the whole coded frame (the size check too), as in Chrome, Firefox and Safari (w3c/webcodecs issue 702).
     const rect = visibleRectInit ? truncRect(visibleRectInit) : { x: 0, y: 0, width: codedWidth, height: codedHeight };
     const fmt = FORMAT_INDEX.get(format);
-    const computed = layoutOrThrow(W, 'visibleRect', () => binding.frameLayout(fmt, codedWidth, codedHeight, rect.x, rect.y, rect.width, rect.height, layout ?? null));
+    layoutOrThrow(W, 'visibleRect', () => binding.frameLayout(fmt, codedWidth, codedHeight, rect.x, rect.y, rect.width, rect.height, null));
+    const computed = layoutOrThrow(W, 'visibleRect', () => binding.frameLayout(fmt, codedWidth, codedHeight, 0, 0, codedWidth, codedHeight, layout ?? null));
     if (bytes.byteLength < computed[0]) {
-      throw new TypeError(`VideoFrame: data is ${bytes.byteLength} bytes, ${format} ${rect.width}x${rect.height} with this layout needs ${computed[0]}`);
+      throw new TypeError(`VideoFrame: data is ${bytes.byteLength} bytes, ${format} ${codedWidth}x${codedHeight} with this layout needs ${computed[0]}`);
     }
     if (new Set(transfer).size !== transfer.length) {
       throw new DOMException(`${W}.transfer: the same ArrayBuffer is listed more than once`, 'DataCloneError');
@@ -214,12 +216,12 @@ class VideoFrame {
       if (idl.isDetached(ab)) throw new DOMException(`${W}.transfer: an ArrayBuffer is already detached`, 'DataCloneError');
     }
 
+    // The frame is the visible rect alone (as Chrome makes it; the spec allows it): its coded size is the rect's and
+    // its visibleRect starts at (0, 0). A copy of the rect, or, when data's buffer is transferred, its planes in place.
     const buf = idl.underlyingBuffer(data);
-    const full = rect.x === 0 && rect.y === 0 && rect.width === codedWidth && rect.height === codedHeight;
     let h;
     let keep = null;
-    if (transfer.includes(buf) && full) {
-      // Zero copy: the frame's planes are the transferred memory.
+    if (transfer.includes(buf)) {
       const { byteOffset, byteLength } = bytes; // read before the buffer is detached
       keep = idl.transferBuffer(buf);
       h = binding.frameFromBuffer(fmt, codedWidth, codedHeight, new Uint8Array(keep, byteOffset, byteLength),
@@ -236,8 +238,8 @@ class VideoFrame {
       [dw, dh] = rot === 90 || rot === 270 ? [rect.height, rect.width] : [rect.width, rect.height];
     }
     this.#assign({
-      h, keep, format, codedWidth, codedHeight,
-      visible: rect,
+      h, keep, format, codedWidth: rect.width, codedHeight: rect.height,
+      visible: { x: 0, y: 0, width: rect.width, height: rect.height },
       displayWidth: dw, displayHeight: dh,
       timestamp, duration,
       colorSpace: pickColorSpace(colorSpace, format),

@@ -5,7 +5,7 @@
  *
  * Natives (lib/video-frame.js is the only caller; arguments are already
  * converted and validated there, and checked again here):
- *   frameFromBuffer(fmt, codedW, codedH, data, x, y, w, h, layout|null, adopt) -> handle
+ *   frameFromBuffer(fmt, codedW, codedH, data, x, y, w, h, layout|null, adopt) -> handle (of the rect alone)
  *   frameLayout(fmt, codedW, codedH, x, y, w, h, layout|null) -> [allocationSize, offset0, stride0, ...]
  *   frameCopyTo(h, dest, x, y, w, h, layout|null) -> [offset0, stride0, ...]
  *   frameConvert(h, keep, dest, x, y, w, h, layout|null, dstFmt, matrixIndex, fullRange) -> Promise<[offset, stride]>
@@ -178,12 +178,17 @@ static void noop_free(void *opaque, uint8_t *data) {
   (void)data;
 }
 
+/*
+ * frameFromBuffer(fmt, codedW, codedH, data, x, y, w, h, layout|null, adopt): data is laid out for the
+ * coded size (layout: its planes; null: tightly packed), and the frame is just the rect (x, y, w, h):
+ * its own size is w x h. A copy, or with adopt (transfer) the planes point into data at the rect.
+ */
 static napi_value js_from_buffer(napi_env env, napi_callback_info info) {
   napi_value argv[10];
   int fmt, adopt;
   uint32_t cw, ch;
-  wc_rect r;
-  wc_computed_layout cl[4];
+  wc_rect r, coded_rect;
+  wc_computed_layout coded[4], cl[4];
   uint64_t alloc;
   uint8_t *data;
   size_t len;
@@ -200,13 +205,26 @@ static napi_value js_from_buffer(napi_env env, napi_callback_info info) {
     wc_throw_type(env, "VideoFrameBufferInit: codedWidth and codedHeight must be in [1, 16384], got %ux%u", cw, ch);
     return NULL;
   }
-  if (compute(env, fmt, &r, cw, ch, argv[8], cl, &alloc) < 0) return NULL;
+  if (wc_rect_check(fmt, &r, cw, ch, err, sizeof err) < 0) {
+    wc_throw_type(env, "%s", err);
+    return NULL;
+  }
+  coded_rect = (wc_rect){0, 0, cw, ch};
+  if (compute(env, fmt, &coded_rect, cw, ch, argv[8], coded, &alloc) < 0) return NULL;
   if (len < alloc) {
     wc_throw_type(env, "VideoFrame: data is %zu bytes, the layout needs %llu", len, (unsigned long long)alloc);
     return NULL;
   }
-  if (adopt && r.x == 0 && r.y == 0 && r.width == cw && r.height == ch) {
-    /* Zero copy: the planes point into the transferred buffer, which lib/ keeps alive. */
+  wc_layout_sub_rect(fmt, coded, &r, cl);
+  if (adopt) {
+    /* Zero copy: the planes point into the transferred buffer (at the rect), which lib/ keeps alive. */
+    for (int p = 0; p < d->planes; p++) {
+      if (cl[p].dst_stride > 0x7fffffff ||
+          cl[p].dst_offset + (cl[p].src_height - 1) * cl[p].dst_stride + cl[p].src_width_bytes > len) {
+        wc_throw_type(env, "VideoFrame: plane %d of the rect lies outside data", p);
+        return NULL;
+      }
+    }
     if (!(f = av_frame_alloc())) goto oom;
     f->buf[0] = av_buffer_create(data, len, noop_free, NULL, AV_BUFFER_FLAG_READONLY);
     if (!f->buf[0]) {
@@ -217,12 +235,12 @@ static napi_value js_from_buffer(napi_env env, napi_callback_info info) {
       f->data[p] = data + cl[p].dst_offset;
       f->linesize[p] = (int)cl[p].dst_stride;
     }
-    f->width = (int)cw;
-    f->height = (int)ch;
+    f->width = (int)r.width;
+    f->height = (int)r.height;
     f->format = d->av != -1 ? d->av : d->av_opaque;
     return wc_frame_new_handle(env, f, fmt, 1, NULL);
   }
-  if (!(f = wc_frame_alloc(wc_env_get(env)->frame_pool, fmt, (int)cw, (int)ch))) goto oom;
+  if (!(f = wc_frame_alloc(wc_env_get(env)->frame_pool, fmt, (int)r.width, (int)r.height))) goto oom;
   if (wc_copy_planes_in(f, fmt, cl, data, len, err, sizeof err) < 0) {
     av_frame_free(&f);
     wc_throw_type(env, "%s", err);

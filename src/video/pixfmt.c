@@ -183,3 +183,18 @@ int wc_layout_compute(int fmt, const wc_rect *r, const wc_plane_layout *layout, 
   *allocation_size = min_alloc;
   return 0;
 }
+
+void wc_layout_sub_rect(int fmt, const wc_computed_layout coded[4], const wc_rect *r, wc_computed_layout out[4]) {
+  const wc_pixfmt_desc *d = wc_pixfmt_get(fmt);
+  if (!d) return;
+  for (int p = 0; p < d->planes; p++) {
+    wc_computed_layout *c = &out[p];
+    c->dst_stride = coded[p].dst_stride;
+    c->dst_offset = coded[p].dst_offset + (uint64_t)(r->y / (uint32_t)d->sub_h[p]) * coded[p].dst_stride +
+                    (uint64_t)(r->x / (uint32_t)d->sub_w[p]) * (uint64_t)d->sample_bytes[p];
+    c->src_top = 0;
+    c->src_left_bytes = 0;
+    c->src_height = ceil_div(r->height, (uint64_t)d->sub_h[p]);
+    c->src_width_bytes = ceil_div(r->width, (uint64_t)d->sub_w[p]) * (uint64_t)d->sample_bytes[p];
+  }
+}

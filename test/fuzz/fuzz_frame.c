@@ -38,6 +38,12 @@
  * Transferred frames are converted with src_unpadded set, as src/video/frame.c does:
  * through wc_frame_padded_copy (before 7f6c2c3, swscale read past the end of
  * the caller's buffer: crashes/frame/crash-transfer-overread-*).
+ *
+ * Since issue 10 item 8, js_from_buffer reads data laid out for the coded size and keeps only
+ * the rect (wc_layout_sub_rect): crop_check() does that with the same layout over the coded
+ * frame and checks every byte of the rect-sized frame against the buffer, and that the rect's
+ * rows (what a transferred frame points at) lie inside the coded layout's allocationSize.
+ * The checks above still drive the layout arithmetic with rect-sized layouts (copyTo's case).
  */
 #define _GNU_SOURCE /* mmap flags */
 #include <libavutil/buffer.h>
@@ -195,6 +201,45 @@ static void to_rgb(const AVFrame *f, int fmt, const wc_rect *r2, uint8_t mode, u
   free(buf);
 }
 
+/* new VideoFrame(data, {visibleRect: r, layout}) as js_from_buffer makes it: layout over the coded size. */
+static void crop_check(int fmt, uint32_t cw, uint32_t ch, const wc_rect *r, const wc_plane_layout *layout, int nlayout,
+                       uint64_t seed) {
+  const wc_pixfmt_desc *d = wc_pixfmt_get(fmt);
+  wc_rect full = {0, 0, cw, ch};
+  wc_computed_layout coded[4], sub[4];
+  uint64_t alloc;
+  char err[256];
+  guarded g = {0};
+  uint8_t *buf;
+  AVFrame *f;
+  if (wc_layout_compute(fmt, &full, layout, nlayout, coded, &alloc, err, sizeof err) < 0) return;
+  if (alloc > MAX_BUF) return;
+  wc_layout_sub_rect(fmt, coded, r, sub);
+  for (int p = 0; p < d->planes; p++)
+    FUZZ_CHECK(sub[p].dst_offset + (sub[p].src_height - 1) * sub[p].dst_stride + sub[p].src_width_bytes <= alloc,
+               "crop: plane %d of the rect ends past the coded allocationSize", p);
+  buf = guarded_alloc(&g, (size_t)alloc);
+  fz_fill(buf, (size_t)alloc, seed ^ 0x5bd1e995);
+  f = wc_frame_alloc(NULL, fmt, (int)r->width, (int)r->height);
+  FUZZ_CHECK(f != NULL, "crop: wc_frame_alloc(%s, %u, %u) failed", d->name, r->width, r->height);
+  FUZZ_CHECK(wc_copy_planes_in(f, fmt, sub, buf, (size_t)alloc, err, sizeof err) == 0, "crop: copy in refused: %s", err);
+  for (int p = 0; p < d->planes; p++) {
+    uint64_t top = r->y / (uint32_t)d->sub_h[p], left = (r->x / (uint32_t)d->sub_w[p]) * (uint64_t)d->sample_bytes[p];
+    FUZZ_CHECK(sub[p].src_height == wc_plane_rows(fmt, p, (int)r->height) &&
+                   sub[p].src_width_bytes == wc_plane_row_bytes(fmt, p, (int)r->width),
+               "crop: plane %d is not the whole rect-sized plane", p);
+    for (uint64_t y = 0; y < sub[p].src_height; y++)
+      for (uint64_t x = 0; x < sub[p].src_width_bytes; x++) {
+        uint8_t v = f->data[p][y * (uint64_t)f->linesize[p] + x];
+        uint8_t want = buf[coded[p].dst_offset + (top + y) * coded[p].dst_stride + left + x];
+        FUZZ_CHECK(v == want, "crop: plane %d byte (%llu, %llu) is %u, want %u", p, (unsigned long long)x,
+                   (unsigned long long)y, v, want);
+      }
+  }
+  av_frame_free(&f);
+  guarded_free(&g);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fz_reader rd = {data, size, 0};
   int fmt = fz_u8(&rd) % WC_PIX_COUNT;
@@ -266,6 +311,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       break;
     default: break;
   }
+  crop_check(fmt, cw, ch, &r, use_layout ? layout : NULL, use_layout ? nlayout : 0, seed);
   if (wc_layout_compute(fmt, &r, use_layout ? layout : NULL, use_layout ? nlayout : 0, cl, &alloc, err,
                         sizeof err) < 0) {
     FUZZ_CHECK(use_layout, "the tight layout was refused: %s", err);

@@ -98,4 +98,13 @@ int wc_rect_check(int fmt, const wc_rect *r, uint32_t coded_width, uint32_t code
 int wc_layout_compute(int fmt, const wc_rect *r, const wc_plane_layout *layout, int nlayout, wc_computed_layout out[4],
                       uint64_t *allocation_size, char *err, size_t errlen);
 
+/*
+ * A buffer laid out as `coded` (wc_layout_compute over the whole coded rect) holds a frame;
+ * out[] describes the aligned rect r of it (wc_rect_check passed) as the whole of a frame of
+ * r's size: per plane, where the rect's rows start in the buffer and how far apart they are
+ * (dst_offset, dst_stride: the buffer side, as wc_copy_planes_in reads it) and the rows and
+ * row bytes of r at (0, 0) (src_*). "new VideoFrame(data, {visibleRect})" keeps just r.
+ */
+void wc_layout_sub_rect(int fmt, const wc_computed_layout coded[4], const wc_rect *r, wc_computed_layout out[4]);
+
 #endif
