@@ -15,13 +15,15 @@ const decode = (name, file, extra = {}, ffOut = ['-f', 'null', '-'], ffIn = []) 
 
 // raw sources, made once with ffmpeg's testsrc2 (bench/run.js)
 const RAW720 = { raw: 'bench/out/testsrc2-1280x720-300.yuv', width: 1280, height: 720, frames: 300, pixfmt: 'yuv420p' };
+const RAW1080 = { raw: 'bench/out/testsrc2-1920x1080-60.yuv', width: 1920, height: 1080, frames: 60, pixfmt: 'yuv420p' };
 const RAW1080RGBA = { raw: 'bench/out/testsrc2-1920x1080-10.rgba', width: 1920, height: 1080, frames: 10, pixfmt: 'rgba' };
 const rawIn = (r) => ['-f', 'rawvideo', '-pix_fmt', r.pixfmt, '-s', `${r.width}x${r.height}`, '-r', '30', '-i', '$RAW'];
 
-const encode = (name, config, ffmpegArgs, { raw = RAW720, frames = 300, format = 'I420', loops = 0 } = {}) => ({
+const encode = (name, config, ffmpegArgs, { raw = RAW720, frames = 300, format = 'I420', loops = 0, psnr = false } = {}) => ({
   name,
   raw,
-  lib: { kind: 'encode', raw: raw.raw, width: raw.width, height: raw.height, frames, format, config: { width: raw.width, height: raw.height, framerate: 30, ...config } },
+  lib: { kind: 'encode', raw: raw.raw, width: raw.width, height: raw.height, frames, format, psnr,
+    config: { width: raw.width, height: raw.height, framerate: 30, ...config } },
   ffmpeg: [...(loops ? ['-stream_loop', String(loops)] : []), ...rawIn(raw), '-frames:v', String(frames), ...ffmpegArgs, '-f', 'null', '-'],
 });
 
@@ -30,6 +32,11 @@ const X264_RT = ['-c:v', 'libx264', '-profile:v', 'high', '-level', '3.1', '-pre
 const VPX_RT = ['-deadline', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0', '-drop-threshold', '0',
   '-error-resilient', '0', '-b:v', '2M', '-qmin', '2', '-qmax', '56', '-g', '3000', '-threads', '2'];
 const VP9_RT = ['-c:v', 'libvpx-vp9', ...VPX_RT, '-row-mt', '1', '-tile-columns', '2', '-frame-parallel', '0'];
+// latencyMode "quality" at 1080p, 4 Mb/s (src/video/encoder_params.c)
+const VPX_Q1080 = ['-deadline', 'good', '-cpu-used', '4', '-lag-in-frames', '10', '-auto-alt-ref', '0', '-drop-threshold', '0',
+  '-error-resilient', '0', '-b:v', '4M', '-qmin', '2', '-qmax', '56', '-g', '3000', '-threads', '2'];
+const AOM_Q1080 = ['-c:v', 'libaom-av1', '-usage', 'good', '-cpu-used', '6', '-lag-in-frames', '0', '-auto-alt-ref', '0', '-row-mt', '1',
+  '-b:v', '4M', '-g', '3000', '-threads', '2'];
 
 // Audio: 60 s of 48 kHz stereo (tones, a vibrato and noise, so both codecs work for their bits),
 // interleaved f32 as the library gets it in AudioData of 1024 frames. The encoder options are the
@@ -67,6 +74,11 @@ const CASES = [
   encode('encode 720p H.264 quality', { codec: 'avc1.64001f', bitrate: 2_000_000, latencyMode: 'quality' },
     ['-c:v', 'libx264', '-profile:v', 'high', '-level', '3.1', '-preset', 'medium', '-forced-idr', '1', '-a53cc', '0',
       '-x264-params', 'bframes=0:rc-lookahead=8:sync-lookahead=0', '-b:v', '2M', '-g', '3000', '-bf', '0']),
+  encode('encode 1080p VP8 quality', { codec: 'vp8', bitrate: 4_000_000 }, ['-c:v', 'libvpx', ...VPX_Q1080],
+    { raw: RAW1080, frames: 60, psnr: true }),
+  encode('encode 1080p VP9 quality', { codec: 'vp09.00.40.08', bitrate: 4_000_000 },
+    ['-c:v', 'libvpx-vp9', ...VPX_Q1080, '-row-mt', '1', '-tile-columns', '2', '-frame-parallel', '0'], { raw: RAW1080, frames: 60, psnr: true }),
+  encode('encode 1080p AV1 quality', { codec: 'av01.0.08M.08', bitrate: 4_000_000 }, AOM_Q1080, { raw: RAW1080, frames: 60, psnr: true }),
   encode('new VideoFrame(1080p RGBA) + encode H.264', { codec: 'avc1.640028', bitrate: 4_000_000, latencyMode: 'realtime' },
     // the same conversion as ours: BT.709 matrix, limited range, 4:2:0
     ['-vf', 'scale=out_color_matrix=bt709:out_range=tv', '-pix_fmt', 'yuv420p', ...X264_RT.map((a) => (a === '3.1' ? '4.0' : a === '2M' ? '4M' : a))],
@@ -87,4 +99,23 @@ const CASES = [
   { name: 'memory: 10,200 decoded-and-closed 720p frames', lib: { kind: 'memory', file: 'testsrc2-1280x720-h264.mp4', repeat: 34 }, ffmpeg: null },
 ];
 
-module.exports = { CASES };
+// bench/encoder-quality.js: every encoder in both latency modes at the same bitrate (720p, 60
+// frames, 2 Mb/s), for PSNR, size, delay and CPU per frame; and the 1080p quality cases above.
+const QUALITY_CODECS = [
+  ['H.264', 'avc1.64001f', { avc: { format: 'annexb' } }],
+  ['HEVC', 'hvc1.1.6.L93.B0', { hevc: { format: 'annexb' } }],
+  ['VP8', 'vp8', {}],
+  ['VP9', 'vp09.00.31.08', {}],
+  ['AV1', 'av01.0.05M.08', {}],
+];
+const QUALITY_CASES = [
+  ...QUALITY_CODECS.flatMap(([label, codec, extra]) => ['quality', 'realtime'].map((latencyMode) => ({
+    name: `720p ${label} ${latencyMode}`,
+    raw: RAW720,
+    lib: { kind: 'encode', raw: RAW720.raw, width: 1280, height: 720, frames: 60, psnr: true,
+      config: { codec, width: 1280, height: 720, framerate: 30, bitrate: 2_000_000, latencyMode, ...extra } },
+  }))),
+  ...CASES.filter((c) => c.name.startsWith('encode 1080p')).map((c) => ({ ...c, name: c.name.replace('encode ', '') })),
+];
+
+module.exports = { CASES, QUALITY_CASES };

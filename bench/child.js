@@ -75,6 +75,10 @@ async function decodeCase() {
 }
 
 // Encode raw frames (I420, or RGBA through `new VideoFrame`) read from the same file ffmpeg reads.
+// Also measured: the encoder's delay, from the dequeue events (each is posted when the worker takes
+// frame k, after every chunk of frames 0..k-1: k minus the chunks seen then is what the encoder
+// holds), and with spec.psnr the chunks are kept and, after the clock stops, decoded by the ffmpeg
+// CLI and compared with the source (ffmpeg's psnr filter: average and worst frame).
 async function encodeCase() {
   const { width: w, height: h, frames: n, format = 'I420' } = spec;
   // frames are read from the file one at a time, as ffmpeg reads them (the page cache holds it),
@@ -88,12 +92,26 @@ async function encodeCase() {
   let bytes = 0;
   let firstFrame = 0;
   let t0 = 0;
+  let sent = 0;
+  let maxDelay = 0;
+  let firstChunkAfter = null; // frames taken by the encoder before its first chunk
+  const kept = [];
   const encoder = new wc.VideoEncoder({
     output(chunk) {
       if (chunks++ === 0) firstFrame = performance.now() - t0;
       bytes += chunk.byteLength;
+      if (spec.psnr) {
+        const b = new Uint8Array(chunk.byteLength);
+        chunk.copyTo(b);
+        kept.push({ timestamp: chunk.timestamp, data: b });
+      }
     },
     error(e) { console.error(e); process.exit(1); },
+  });
+  encoder.addEventListener('dequeue', () => {
+    const k = sent - encoder.encodeQueueSize - 1; // frames finished before this one was taken
+    maxDelay = Math.max(maxDelay, k - chunks);
+    if (firstChunkAfter === null && chunks > 0) firstChunkAfter = k;
   });
   encoder.configure(spec.config);
   const r = await measured(async (start) => {
@@ -104,6 +122,7 @@ async function encodeCase() {
         format, codedWidth: w, codedHeight: h, timestamp: Math.round((i * 1e6) / 30), duration: 33333,
       });
       encoder.encode(frame);
+      sent++;
       frame.close();
       // a producer that leaves the event loop free: yield after each frame, wait when the queue is long
       if (encoder.encodeQueueSize > 8) await new Promise((res) => encoder.addEventListener('dequeue', res, { once: true }));
@@ -114,7 +133,59 @@ async function encodeCase() {
   });
   encoder.close();
   await fh.close();
+  r.delay = { firstChunkAfter: firstChunkAfter ?? n, max: maxDelay };
+  r.kbps = Math.round((bytes * 8 * 30) / n / 1000);
+  if (spec.psnr) r.psnr = psnrOf(kept, spec, file, Math.min(n, rawFrames));
   return r;
+}
+
+// Average and worst-frame PSNR (Y, U, V weighted 4:1:1 as ffmpeg's "average") of the kept chunks,
+// decoded by the ffmpeg CLI, against the raw source.
+function psnrOf(kept, s, raw, n) {
+  const os = require('node:os');
+  const { spawnSync } = require('node:child_process');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wc-bench-'));
+  try {
+    const codec = s.config.codec;
+    const annexb = /^(avc|hvc|hev)/.test(codec);
+    let file;
+    if (annexb) {
+      file = path.join(dir, codec.startsWith('avc') ? 'enc.h264' : 'enc.hevc');
+      fs.writeFileSync(file, Buffer.concat(kept.map((c) => c.data)));
+    } else {
+      file = path.join(dir, 'enc.ivf');
+      const header = Buffer.alloc(32);
+      header.write('DKIF', 0);
+      header.writeUInt16LE(32, 6);
+      header.write(codec === 'vp8' ? 'VP80' : codec.startsWith('vp09') ? 'VP90' : 'AV01', 8);
+      header.writeUInt16LE(s.width, 12);
+      header.writeUInt16LE(s.height, 14);
+      header.writeUInt32LE(30, 16);
+      header.writeUInt32LE(1, 20);
+      header.writeUInt32LE(kept.length, 24);
+      const parts = [header];
+      kept.forEach((c, i) => {
+        const fh = Buffer.alloc(12);
+        fh.writeUInt32LE(c.data.length, 0);
+        fh.writeBigUInt64LE(BigInt(i), 4);
+        parts.push(fh, Buffer.from(c.data));
+      });
+      fs.writeFileSync(file, Buffer.concat(parts));
+    }
+    const stats = path.join(dir, 'psnr.log');
+    const dec = codec.startsWith('av01') ? ['-c:v', 'libdav1d'] : [];
+    const r = spawnSync('ffmpeg', ['-v', 'error', ...dec, '-i', file, '-f', 'rawvideo', '-pix_fmt', s.format === 'RGBA' ? 'rgba' : 'yuv420p',
+      '-s', `${s.width}x${s.height}`, '-r', '30', '-i', raw, '-frames:v', String(n), '-lavfi', `[0:v]settb=1/30,setpts=N[a];[1:v]settb=1/30,setpts=N[b];[a][b]psnr=stats_file=${stats}`,
+      '-f', 'null', '-'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`psnr: ffmpeg failed\n${r.stderr}`);
+    const per = fs.readFileSync(stats, 'utf8').trim().split('\n').map((l) => Number(/psnr_avg:([\d.inf]+)/.exec(l)[1]));
+    const finite = per.map((x) => (Number.isFinite(x) ? x : 100));
+    // ffmpeg's overall figure: from the mean squared error over all frames, not the mean of dBs
+    const mse = finite.reduce((a, x) => a + 10 ** (-x / 10), 0) / finite.length;
+    return { frames: per.length, avg: Math.round(-10 * Math.log10(mse) * 100) / 100, min: Math.round(Math.min(...finite) * 100) / 100 };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // Transcode: decode a clip and encode every frame (the decoder's output frames go straight to the encoder).
