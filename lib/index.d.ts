@@ -220,9 +220,13 @@ export interface VideoEncoderConfig {
 
 export interface VideoEncoderEncodeOptions {
   keyFrame?: boolean;
+  /** quantizer: the QP, 0-51 */
   avc?: { quantizer?: number | null };
+  /** quantizer: the QP, 0-51 */
   hevc?: { quantizer?: number | null };
+  /** quantizer: the quantizer index (base_q_idx), 0-255 */
   vp9?: { quantizer?: number | null };
+  /** quantizer: the quantizer index (base_q_idx), 0-255 */
   av1?: { quantizer?: number | null };
 }
 

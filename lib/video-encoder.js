@@ -104,8 +104,10 @@ function nativeConfig(c) {
   };
 }
 
-// Per-frame quantizer ranges of the codec registrations (AVC/HEVC 0-51, VP9/AV1 0-63).
-const QUANTIZER = { avc: 51, hevc: 51, vp9: 63, av1: 63 };
+// Per-frame quantizer ranges of the codec registrations: AVC/HEVC 0-51 (QP); VP9/AV1 0-255, the
+// quantizer index (w3c/webcodecs PR 915, November 2025; it was 0-63 before). The engine maps the
+// index onto the 0-63 scale libvpx and libaom take (src/video/encoder_params.c).
+const QUANTIZER = { avc: 51, hevc: 51, vp9: 255, av1: 255 };
 function registrationOf(codec) {
   if (codec.startsWith('avc1') || codec.startsWith('avc3')) return 'avc';
   if (codec.startsWith('hvc1') || codec.startsWith('hev1')) return 'hevc';

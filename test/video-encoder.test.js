@@ -159,38 +159,7 @@ test('keyFrame: true makes a key frame, for every codec; other frames are deltas
   }
 });
 
-test('per-frame quantizer: bits fall as the quantizer rises (AVC/HEVC 0-51, VP9/AV1 0-63); out of range is a TypeError', async () => {
-  const cases = [
-    ['avc1.42001f', 'avc', [10, 22, 34, 46]],
-    ['hvc1.1.6.L93.B0', 'hevc', [10, 22, 34, 46]],
-    ['vp09.00.10.08', 'vp9', [8, 24, 40, 56]],
-    ['av01.0.04M.08', 'av1', [8, 24, 40, 56]],
-  ];
-  for (const [codec, reg, qs] of cases) {
-    const sizes = [];
-    for (const q of qs) {
-      const out = collect({ codec, width: W, height: H, bitrateMode: 'quantizer', framerate: 30 });
-      encodeN(out, 0, 8, () => ({ [reg]: { quantizer: q } }));
-      await out.encoder.flush();
-      assert.deepEqual(out.errors, []);
-      sizes.push(out.chunks.reduce((a, c) => a + c.byteLength, 0));
-      out.encoder.close();
-    }
-    for (let i = 1; i < sizes.length; i++) assert.ok(sizes[i] < sizes[i - 1], `${codec}: sizes ${sizes} fall with quantizer ${qs}`);
-    // changing the quantizer frame by frame within one stream: high-q frames are smaller
-    const out = collect({ codec, width: W, height: H, bitrateMode: 'quantizer', framerate: 30 });
-    encodeN(out, 0, 12, (i) => ({ [reg]: { quantizer: i < 6 ? qs[0] : qs[3] } }));
-    await out.encoder.flush();
-    const first = out.chunks.slice(1, 6).reduce((a, c) => a + c.byteLength, 0);
-    const second = out.chunks.slice(7, 12).reduce((a, c) => a + c.byteLength, 0);
-    assert.ok(second < first, `${codec}: quantizer ${qs[3]} frames (${second} B) smaller than quantizer ${qs[0]} frames (${first} B)`);
-    const max = reg === 'avc' || reg === 'hevc' ? 51 : 63;
-    const f = S.makeFrame(0, W, H);
-    assert.throws(() => out.encoder.encode(f, { [reg]: { quantizer: max + 1 } }), isType, codec);
-    f.close();
-    out.encoder.close();
-  }
-});
+// per-frame quantizers (ranges, mapping, bits per quantizer): test/encoder-quantizer.test.js
 
 test('constant bitrate: within 20% of the target over 300 frames', async () => {
   for (const codec of ['avc1.42001f', 'vp8', 'vp09.00.10.08']) {

@@ -11,7 +11,9 @@
  *   av01       libaom-av1   realtime: usage realtime, cpu-used 8; quality: good, cpu-used 6, lag 8
  *              (libsvtav1 when libaom is absent: it cannot force key frames in every mode)
  *
- * Per-frame quantizers (bitrateMode "quantizer"): x264 runs in CRF mode with a flat
+ * Per-frame quantizers (bitrateMode "quantizer") arrive on the registrations' scales: the QP
+ * (0-51) for AVC/HEVC, the quantizer index (0-255) for VP9/AV1, which libvpx, libaom and
+ * SVT-AV1 take on their 0-63 scale (wc_enc_native_quantizer). x264 runs in CRF mode with a flat
  * curve (qcomp 1, no AQ, ipratio 1) so that the CRF is the frame QP, and the wrapper's
  * reconfigure applies a new CRF to the next frame exactly; libvpx re-reads qmax per
  * frame (in Q mode aiming at the worst quality, so qmax is the quantizer); x265,
@@ -167,6 +169,22 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
   return 0;
 }
 
+/* libvpx (vp9_quantize.c) and libaom (av1_quantize.c) map their 0-63 quantizer onto the
+ * bitstream's quantizer index with this table. */
+static const uint8_t quantizer_to_qindex[64] = {
+    0,   4,   8,   12,  16,  20,  24,  28,  32,  36,  40,  44,  48,  52,  56,  60,  64,  68,  72,  76,  80,  84,
+    88,  92,  96,  100, 104, 108, 112, 116, 120, 124, 128, 132, 136, 140, 144, 148, 152, 156, 160, 164, 168, 172,
+    176, 180, 184, 188, 192, 196, 200, 204, 208, 212, 216, 220, 224, 228, 232, 236, 240, 244, 249, 255};
+
+int wc_enc_native_quantizer(const wc_enc_config *cfg, int quantizer) {
+  if (quantizer < 0) return quantizer;
+  if (cfg->info.codec != WC_CODEC_VP9 && cfg->info.codec != WC_CODEC_AV1) return quantizer;
+  /* as the libraries' own qindex_to_quantizer: the first quantizer whose index is not below it */
+  for (int q = 0; q < 64; q++)
+    if (quantizer_to_qindex[q] >= quantizer) return q;
+  return 63;
+}
+
 static void set(AVDictionary **opts, const char *k, const char *v) { av_dict_set(opts, k, v, 0); }
 
 static void seti(AVDictionary **opts, const char *k, int64_t v) { av_dict_set_int(opts, k, v, 0); }
@@ -188,6 +206,7 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
   int threads = cfg->threads > 0 ? cfg->threads : 0;
   int qmode = cfg->bitrate_mode == WC_BITRATE_QUANTIZER;
   char buf[256];
+  quantizer = wc_enc_native_quantizer(cfg, quantizer);
   (void)why;
   (void)whylen;
   ctx->width = cfg->width;
@@ -272,7 +291,8 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     int vp9 = name[6] == '-';
     set(opts, "deadline", cfg->realtime ? "realtime" : "good");
     seti(opts, "cpu-used", cfg->realtime ? 8 : 4);
-    seti(opts, "lag-in-frames", cfg->realtime ? 0 : 10);
+    /* no lag in quantizer mode: libvpx reads qmax when it encodes a frame, not when it gets it */
+    seti(opts, "lag-in-frames", cfg->realtime || qmode ? 0 : 10);
     seti(opts, "auto-alt-ref", 0);
     seti(opts, "drop-threshold", 0);
     seti(opts, "error-resilient", 0);
@@ -373,6 +393,7 @@ void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc
   const char *name = ch->codec->name;
   if (key) f->pict_type = AV_PICTURE_TYPE_I;
   if (quantizer < 0 || cfg->bitrate_mode != WC_BITRATE_QUANTIZER) return;
+  quantizer = wc_enc_native_quantizer(cfg, quantizer);
   if (strcmp(name, "libx264") == 0) {
     /* reconfigure_encoder() applies a changed CRF to this frame (zerolatency, flat curve: CRF == QP) */
     av_opt_set_double(ctx->priv_data, "crf", quantizer, 0);
@@ -385,7 +406,8 @@ void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc
 
 int wc_enc_needs_reopen(const wc_enc_choice *ch, const wc_enc_config *cfg, int open_quantizer, int quantizer, int key) {
   const char *name = ch->codec->name;
-  if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER && quantizer >= 0 && quantizer != open_quantizer &&
+  if (cfg->bitrate_mode == WC_BITRATE_QUANTIZER && quantizer >= 0 &&
+      wc_enc_native_quantizer(cfg, quantizer) != wc_enc_native_quantizer(cfg, open_quantizer) &&
       (!strcmp(name, "libx265") || !strcmp(name, "libaom-av1") || !strcmp(name, "libsvtav1")))
     return 1;
   /* SVT-AV1 forces key frames only in random-access CRF/CQP mode */

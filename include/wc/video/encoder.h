@@ -46,10 +46,14 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
 
 /*
  * Sets the context and options for cfg before avcodec_open2. quantizer is the
- * stream's quantizer in "quantizer" mode (-1: a default). 0 or -1 with a reason.
+ * stream's quantizer in "quantizer" mode, on the registration's scale (-1: a default). 0 or -1 with a reason.
  */
 int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, int quantizer,
                  AVDictionary **opts, char *why, size_t whylen);
+
+/* A quantizer on the registration's scale (AVC/HEVC 0-51; VP9/AV1 0-255, the quantizer index) on
+ * the encoder's own (0-63 for libvpx, libaom, SVT-AV1). Negative: none, returned as it is. */
+int wc_enc_native_quantizer(const wc_enc_config *cfg, int quantizer);
 
 /* Per frame, before avcodec_send_frame: key frame request and quantizer (-1: none). */
 void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, AVFrame *f, int key,
