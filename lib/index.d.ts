@@ -1,5 +1,6 @@
 // Type definitions for webcodecs-native: the W3C WebCodecs API for Node.js.
-// Self-contained (no DOM lib needed); the shapes follow the WebCodecs WebIDL.
+// Self-contained (no DOM lib needed, and compiles beside it: test/typescript.test.js); the
+// shapes follow the WebCodecs WebIDL.
 
 export type CodecState = 'unconfigured' | 'configured' | 'closed';
 export type HardwareAcceleration = 'no-preference' | 'prefer-hardware' | 'prefer-software';
@@ -189,7 +190,9 @@ export declare class VideoDecoder extends EventTarget {
   constructor(init: VideoDecoderInit);
   readonly state: CodecState;
   readonly decodeQueueSize: number;
-  ondequeue: ((this: VideoDecoder, ev: Event) => unknown) | null;
+  /** Without a `this` type: TypeScript compares a callback's `this` contravariantly, so `this: VideoDecoder`
+   * would make this class unassignable to the DOM lib's VideoDecoder (which has no `stats`). */
+  ondequeue: ((ev: Event) => any) | null;
   /** Non-standard. */
   readonly stats: CodecStats;
   configure(config: VideoDecoderConfig): void;
@@ -254,7 +257,7 @@ export declare class VideoEncoder extends EventTarget {
   constructor(init: VideoEncoderInit);
   readonly state: CodecState;
   readonly encodeQueueSize: number;
-  ondequeue: ((this: VideoEncoder, ev: Event) => unknown) | null;
+  ondequeue: ((ev: Event) => any) | null;
   /** Non-standard. */
   readonly stats: CodecStats;
   configure(config: VideoEncoderConfig): void;
@@ -337,7 +340,7 @@ export declare class AudioDecoder extends EventTarget {
   constructor(init: AudioDecoderInit);
   readonly state: CodecState;
   readonly decodeQueueSize: number;
-  ondequeue: ((this: AudioDecoder, ev: Event) => unknown) | null;
+  ondequeue: ((ev: Event) => any) | null;
   /** Non-standard. */
   readonly stats: CodecStats;
   configure(config: AudioDecoderConfig): void;
@@ -406,7 +409,7 @@ export declare class AudioEncoder extends EventTarget {
   constructor(init: AudioEncoderInit);
   readonly state: CodecState;
   readonly encodeQueueSize: number;
-  ondequeue: ((this: AudioEncoder, ev: Event) => unknown) | null;
+  ondequeue: ((ev: Event) => any) | null;
   /** Non-standard: counters of the native worker. */
   readonly stats: CodecStats;
   configure(config: AudioEncoderConfig): void;

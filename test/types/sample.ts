@@ -94,6 +94,7 @@ async function audio(packets: Uint8Array[], description?: Uint8Array): Promise<F
     },
   });
   decoder.ondequeue = () => console.log(decoder.decodeQueueSize);
+  decoder.ondequeue = (ev: Event) => console.log(decoder.stats.queueDepth, ev.type);
   const support: AudioDecoderSupport = await AudioDecoder.isConfigSupported(config);
   if (support.supported) decoder.configure(config);
   packets.forEach((data, i) => decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: i * 20000, duration: 20000, data })));
