@@ -40,7 +40,17 @@
         "src/audio/audio_decoder_engine.c",
         "src/audio/audio_encoder.c",
         "src/audio/audio_encoder_codecs.c",
-        "src/audio/audio_encoder_js.c"
+        "src/audio/audio_encoder_js.c",
+        "src/formats/image_common.c",
+        "src/formats/image_png.c",
+        "src/formats/image_jpeg.c",
+        "src/formats/image_gif.c",
+        "src/formats/image_webp.c",
+        "src/formats/image_bmp.c",
+        "src/formats/image_heif.c",
+        "src/image/image_engine.c",
+        "src/image/image_codecs.c",
+        "src/image/image_decoder.c"
       ],
       "include_dirs": ["include"],
       "defines": ["NAPI_VERSION=8"],

@@ -10,6 +10,7 @@ const { AudioData } = require('./audio-data');
 const { AudioDecoder } = require('./audio-decoder');
 const { AudioEncoder } = require('./audio-encoder');
 const { EncodedAudioChunk } = require('./encoded-audio-chunk');
+const { ImageDecoder, ImageTrackList, ImageTrack } = require('./image-decoder');
 const { binding } = require('./binding');
 
 module.exports = {
@@ -23,6 +24,9 @@ module.exports = {
   AudioDecoder,
   AudioEncoder,
   EncodedAudioChunk,
+  ImageDecoder,
+  ImageTrackList,
+  ImageTrack,
   // Non-standard: versions of the FFmpeg libraries the addon runs on.
   ffmpegVersions: () => binding.versions(),
   // Non-standard: scheduling priority and thread counts of codecs created afterwards.

@@ -4,5 +4,5 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const wc = require('./index.js');
 
-export const { VideoDecoder, VideoEncoder, VideoFrame, EncodedVideoChunk, VideoColorSpace, DOMRectReadOnly, AudioData, AudioDecoder, AudioEncoder, EncodedAudioChunk, ffmpegVersions, configureThreads } = wc;
+export const { VideoDecoder, VideoEncoder, VideoFrame, EncodedVideoChunk, VideoColorSpace, DOMRectReadOnly, AudioData, AudioDecoder, AudioEncoder, EncodedAudioChunk, ImageDecoder, ImageTrackList, ImageTrack, ffmpegVersions, configureThreads } = wc;
 export default wc;

@@ -4,7 +4,7 @@
 // find them as they would in a browser. Existing globals are left alone.
 const wc = require('./index.js');
 
-const NAMES = ['VideoDecoder', 'VideoFrame', 'EncodedVideoChunk', 'VideoColorSpace', 'DOMRectReadOnly', 'VideoEncoder', 'AudioData', 'EncodedAudioChunk', 'AudioDecoder', 'AudioEncoder'];
+const NAMES = ['VideoDecoder', 'VideoFrame', 'EncodedVideoChunk', 'VideoColorSpace', 'DOMRectReadOnly', 'VideoEncoder', 'AudioData', 'EncodedAudioChunk', 'AudioDecoder', 'AudioEncoder', 'ImageDecoder', 'ImageTrackList', 'ImageTrack'];
 const installed = [];
 for (const name of NAMES) {
   if (wc[name] && typeof globalThis[name] === 'undefined') {

@@ -74,6 +74,7 @@ NAPI_MODULE_INIT() {
   WC_CALL(env, wc_audio_data_init(env, exports));
   WC_CALL(env, wc_audio_decoder_init(env, exports));
   WC_CALL(env, wc_audio_encoder_init(env, exports));
+  WC_CALL(env, wc_image_decoder_init(env, exports));
   return exports;
 }
 

@@ -15,6 +15,7 @@ napi_status wc_frame_init(napi_env env, napi_value exports);
 napi_status wc_support_init(napi_env env, napi_value exports);
 napi_status wc_audio_decoder_init(napi_env env, napi_value exports);
 napi_status wc_audio_encoder_init(napi_env env, napi_value exports);
+napi_status wc_image_decoder_init(napi_env env, napi_value exports);
 
 /* Process-wide FFmpeg setup (log level), once. Any thread. */
 void wc_ffmpeg_global_init(void);
