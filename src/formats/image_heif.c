@@ -362,8 +362,10 @@ static int load_image(wc_heif *st, const meta *m, const uint8_t *d, uint32_t id,
         int angle = (int)(rd(&c, 1) & 3); /* anti-clockwise, in quarter turns */
         st->orientation = wc_orientation_rotate(st->orientation, (4 - angle) % 4 * 90);
       } else if (t == T('i', 'm', 'i', 'r')) {
-        int axis = (int)(rd(&c, 1) & 1); /* 0: vertical axis (left-right), 1: horizontal axis (top-bottom) */
-        st->orientation = wc_orientation_mirror(st->orientation, axis);
+        /* ISO/IEC 23008-12:2022 6.5.12: axis 0 exchanges top and bottom, 1 left and right (as libavif
+         * and so Chrome read it; the 2017 text's "vertical axis" was ambiguous) */
+        int axis = (int)(rd(&c, 1) & 1);
+        st->orientation = wc_orientation_mirror(st->orientation, axis == 0);
       } else if (t == T('c', 'o', 'l', 'r')) {
         uint32_t kind = (uint32_t)rd(&c, 4);
         if (kind == T('n', 'c', 'l', 'x') && !st->has_nclx) {
