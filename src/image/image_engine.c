@@ -65,6 +65,7 @@ void wc_image_free(wc_image **pp) {
   wc_image_reset_decoders(im);
   sws_freeContext(im->sws);
   sws_freeContext(im->sws_frame);
+  wc_scaler_clear(&im->scaler);
   wc_png_free(&im->png);
   wc_gif_free(&im->gif);
   wc_webp_free(&im->webp);
@@ -332,7 +333,7 @@ AVFrame *wc_image_to_pixfmt(wc_image *im, AVFrame *in, int rgb_family, int *fmt,
   {
     int target = wc_pixfmt_convert_target(in->format);
     char why[128];
-    out = wc_decoder_convert_frame(&im->sws, in, target, why, sizeof why);
+    out = wc_decoder_convert_frame(&im->scaler, in, target, why, sizeof why);
     av_frame_free(&in);
     if (!out) {
       snprintf(err, errlen, "%s", why);

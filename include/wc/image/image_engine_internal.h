@@ -15,6 +15,7 @@
 #include "wc/formats/image_png.h"
 #include "wc/formats/image_webp.h"
 #include "wc/image/image_engine.h"
+#include "wc/video/scaler.h"
 
 struct wc_image {
   wc_image_opts o;
@@ -40,7 +41,8 @@ struct wc_image {
   uint32_t webp_next;
   int webp_prev_dispose;
   uint32_t wpx, wpy, wpw, wph;
-  struct SwsContext *sws;       /* output conversion and scaling */
+  struct SwsContext *sws;       /* RGB-family conversion to RGBA and desiredWidth/Height scaling */
+  wc_scaler scaler;             /* other formats without a VideoPixelFormat (wc_decoder_convert_frame) */
   struct SwsContext *sws_frame; /* animated WebP frames to RGBA */
   /* the last output, for a repeated decode() of the same frame */
   AVFrame *last;
