@@ -28,6 +28,9 @@ function decodeTarget(codec) {
   };
 }
 
+const IMAGE_FORMATS = ['src/formats/image_common.c', 'src/formats/image_png.c', 'src/formats/image_jpeg.c', 'src/formats/image_gif.c',
+  'src/formats/image_webp.c', 'src/formats/image_bmp.c', 'src/formats/image_heif.c'];
+
 // name: binary test/fuzz/out/fuzz_<name>, seeds test/fuzz/corpus/<name>/, regressions test/fuzz/crashes/<name>/
 const targets = [
   { name: 'codec_string', source: 'fuzz_codec_string.c', defines: [], sources: ['src/formats/codec_string.c', 'src/formats/audio_codec_string.c'], maxLen: 256 },
@@ -40,6 +43,10 @@ const targets = [
   { name: 'decode_audio', source: 'fuzz_audio_decode.c', defines: [],
     sources: ['src/audio/audio_decoder_engine.c', 'src/audio/sample_format.c', 'src/formats/audio_codec_string.c', 'src/engine/errors.c'],
     maxLen: 65536 },
+  // every image container parser in one target (picked by the file's signature): one build and one fuzzing slot
+  { name: 'image_container', source: 'fuzz_image_container.c', defines: [], sources: IMAGE_FORMATS, maxLen: 65536 },
+  { name: 'image_decode', source: 'fuzz_image_decode.c', defines: [], sources: [...ENGINE, ...IMAGE_FORMATS,
+    'src/image/image_engine.c', 'src/image/image_codecs.c'], maxLen: 262144 },
 ].map((t) => ({
   ...t,
   binary: path.join(outDir, `fuzz_${t.name}`),
@@ -77,6 +84,15 @@ function newestMtime(files) {
   return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
 }
 
+// every header under dir, subfolders included (include/wc/<group>/*.h)
+function headersUnder(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return headersUnder(p);
+    return e.name.endsWith('.h') ? [p] : [];
+  });
+}
+
 function inputsOf(t) {
   const inc = path.join(root, 'include', 'wc');
   return [
@@ -84,7 +100,7 @@ function inputsOf(t) {
     path.join(fuzzDir, t.source),
     path.join(fuzzDir, 'fuzz_util.h'),
     __filename,
-    ...fs.readdirSync(inc).filter((f) => f.endsWith('.h')).map((f) => path.join(inc, f)),
+    ...headersUnder(inc),
   ];
 }
 
