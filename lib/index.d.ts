@@ -429,3 +429,59 @@ export declare function ffmpegVersions(): { libavcodec: string; libavutil: strin
  * decoderThreads / encoderThreads: threads per codec; 0 = automatic (decoders: FFmpeg's count, cores + 1, one per core for H.264; encoders: the encoder's own count, one per core for libvpx and libaom).
  */
 export declare function configureThreads(options: { priority?: 'idle' | 'normal' | number; decoderThreads?: number; encoderThreads?: number }): void;
+
+export type ColorSpaceConversion = 'none' | 'default';
+
+export interface ImageDecoderInit {
+  /** A MIME type: image/png, image/apng, image/jpeg, image/gif, image/webp, image/bmp, image/avif. */
+  type: string;
+  /** The whole file, or a stream of its bytes (parsed as they arrive). */
+  data: BufferSource | ReadableStream<Uint8Array>;
+  /** Accepted; no ICC profile is applied with either value. */
+  colorSpaceConversion?: ColorSpaceConversion;
+  desiredWidth?: number;
+  desiredHeight?: number;
+  preferAnimation?: boolean;
+  /** ArrayBuffers to detach; data's own buffer among them is decoded in place. */
+  transfer?: ArrayBuffer[];
+}
+
+export interface ImageDecodeOptions {
+  frameIndex?: number;
+  completeFramesOnly?: boolean;
+}
+
+export interface ImageDecodeResult {
+  image: VideoFrame;
+  complete: boolean;
+}
+
+export declare class ImageTrack {
+  private constructor();
+  readonly animated: boolean;
+  readonly frameCount: number;
+  /** Infinity for an animation that loops forever. */
+  readonly repetitionCount: number;
+  selected: boolean;
+}
+
+export declare class ImageTrackList {
+  private constructor();
+  readonly ready: Promise<void>;
+  readonly length: number;
+  readonly selectedIndex: number;
+  readonly selectedTrack: ImageTrack | null;
+  readonly [index: number]: ImageTrack;
+}
+
+export declare class ImageDecoder {
+  constructor(init: ImageDecoderInit);
+  readonly type: string;
+  readonly complete: boolean;
+  readonly completed: Promise<void>;
+  readonly tracks: ImageTrackList;
+  decode(options?: ImageDecodeOptions): Promise<ImageDecodeResult>;
+  reset(): void;
+  close(): void;
+  static isTypeSupported(type: string): Promise<boolean>;
+}

@@ -38,6 +38,9 @@ type _AudioData = DomLib extends true ? {} : wc.AudioData;
 type _EncodedAudioChunk = DomLib extends true ? {} : wc.EncodedAudioChunk;
 type _AudioDecoder = DomLib extends true ? {} : wc.AudioDecoder;
 type _AudioEncoder = DomLib extends true ? {} : wc.AudioEncoder;
+type _ImageDecoder = DomLib extends true ? {} : wc.ImageDecoder;
+type _ImageTrackList = DomLib extends true ? {} : wc.ImageTrackList;
+type _ImageTrack = DomLib extends true ? {} : wc.ImageTrack;
 
 declare global {
   interface VideoDecoder extends _VideoDecoder {}
@@ -60,6 +63,12 @@ declare global {
   var AudioDecoder: DomLib extends true ? DomVar<'AudioDecoder'> : typeof wc.AudioDecoder;
   interface AudioEncoder extends _AudioEncoder {}
   var AudioEncoder: DomLib extends true ? DomVar<'AudioEncoder'> : typeof wc.AudioEncoder;
+  interface ImageDecoder extends _ImageDecoder {}
+  var ImageDecoder: DomLib extends true ? DomVar<'ImageDecoder'> : typeof wc.ImageDecoder;
+  interface ImageTrackList extends _ImageTrackList {}
+  var ImageTrackList: DomLib extends true ? DomVar<'ImageTrackList'> : typeof wc.ImageTrackList;
+  interface ImageTrack extends _ImageTrack {}
+  var ImageTrack: DomLib extends true ? DomVar<'ImageTrack'> : typeof wc.ImageTrack;
 }
 
 /** Names of the classes this import installed (those that were absent). */

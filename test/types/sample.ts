@@ -2,7 +2,7 @@
 // TypeScript user writes against webcodecs-native must type-check.
 import {
   VideoDecoder, VideoEncoder, VideoFrame, EncodedVideoChunk, VideoColorSpace, DOMRectReadOnly, ffmpegVersions,
-  AudioDecoder, AudioEncoder, AudioData, EncodedAudioChunk, type AudioDecoderConfig, type AudioEncoderConfig, type EncodedAudioChunkMetadata, type AudioDecoderSupport, type AudioSampleFormat,
+  AudioDecoder, AudioEncoder, AudioData, EncodedAudioChunk, ImageDecoder, type ImageTrack, type ImageDecoderInit, type AudioDecoderConfig, type AudioEncoderConfig, type EncodedAudioChunkMetadata, type AudioDecoderSupport, type AudioSampleFormat,
   type VideoDecoderConfig, type VideoEncoderConfig, type EncodedVideoChunkMetadata, type PlaneLayout, type CodecStats,
 } from 'webcodecs-native';
 
@@ -130,4 +130,24 @@ async function audioEncode(): Promise<EncodedAudioChunk[]> {
   return chunks;
 }
 
-export { decode, frames, encode, audio, audioEncode };
+async function image(bytes: Uint8Array, stream: ReadableStream<Uint8Array>): Promise<number> {
+  if (!(await ImageDecoder.isTypeSupported('image/gif'))) return 0;
+  const init: ImageDecoderInit = { type: 'image/gif', data: bytes, desiredWidth: 64, desiredHeight: 48, preferAnimation: true, colorSpaceConversion: 'none', transfer: [] };
+  const dec = new ImageDecoder(init);
+  await dec.tracks.ready;
+  const track: ImageTrack | null = dec.tracks.selectedTrack;
+  const first: ImageTrack = dec.tracks[0];
+  first.selected = true;
+  const reps: number = track ? track.repetitionCount : 0;
+  const { image, complete } = await dec.decode({ frameIndex: 0, completeFramesOnly: false });
+  const d: number | null = image.duration;
+  image.close();
+  await dec.completed;
+  console.log(dec.type, dec.complete, dec.tracks.length, dec.tracks.selectedIndex, track?.animated, track?.frameCount, reps, complete, d);
+  dec.reset();
+  dec.close();
+  new ImageDecoder({ type: 'image/png', data: stream }).close();
+  return reps;
+}
+
+export { decode, frames, encode, audio, audioEncode, image };
