@@ -90,12 +90,13 @@ function convertInit(init) {
   if (dataV === undefined) throw new TypeError(`${W}.data: required member is missing`);
   let data;
   let stream = null;
-  if (dataV instanceof ArrayBuffer || ArrayBuffer.isView(dataV)) {
-    data = idl.bufferSource(dataV, `${W}.data`, false);
+  if (dataV instanceof ArrayBuffer || ArrayBuffer.isView(dataV) || Object.prototype.toString.call(dataV) === '[object SharedArrayBuffer]') {
+    // ImageBufferSource is (AllowSharedBufferSource or ReadableStream): shared memory is accepted (and copied)
+    data = idl.bufferSource(dataV, `${W}.data`, true);
   } else if (isReadableStream(dataV)) {
     stream = dataV;
   } else {
-    throw idl.fail(`${W}.data`, 'expected an ArrayBuffer, ArrayBufferView or ReadableStream', dataV);
+    throw idl.fail(`${W}.data`, 'expected an ArrayBuffer, SharedArrayBuffer, ArrayBufferView or ReadableStream', dataV);
   }
   const desiredHeight = init.desiredHeight === undefined ? undefined : idl.unsignedLong(init.desiredHeight, `${W}.desiredHeight`);
   const desiredWidth = init.desiredWidth === undefined ? undefined : idl.unsignedLong(init.desiredWidth, `${W}.desiredWidth`);

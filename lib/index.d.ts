@@ -435,8 +435,8 @@ export type ColorSpaceConversion = 'none' | 'default';
 export interface ImageDecoderInit {
   /** A MIME type: image/png, image/apng, image/jpeg, image/gif, image/webp, image/bmp, image/avif. */
   type: string;
-  /** The whole file, or a stream of its bytes (parsed as they arrive). */
-  data: BufferSource | ReadableStream<Uint8Array>;
+  /** The whole file (shared memory is copied), or a stream of Uint8Array chunks of it (parsed as they arrive). */
+  data: AllowSharedBufferSource | ReadableStream;
   /** Accepted; no ICC profile is applied with either value. */
   colorSpaceConversion?: ColorSpaceConversion;
   desiredWidth?: number;
@@ -457,7 +457,8 @@ export interface ImageDecodeResult {
 }
 
 export declare class ImageTrack {
-  private constructor();
+  /** Not constructible: throws TypeError ("Illegal constructor"), as in browsers (the DOM lib declares it so too). */
+  constructor();
   readonly animated: boolean;
   readonly frameCount: number;
   /** Infinity for an animation that loops forever. */
@@ -466,7 +467,8 @@ export declare class ImageTrack {
 }
 
 export declare class ImageTrackList {
-  private constructor();
+  /** Not constructible: throws TypeError ("Illegal constructor"), as in browsers (the DOM lib declares it so too). */
+  constructor();
   readonly ready: Promise<void>;
   readonly length: number;
   readonly selectedIndex: number;

@@ -299,3 +299,18 @@ test('transfer: the data buffer is detached and decoded in place', async () => {
   image.close();
   d.close();
 });
+
+test('data in shared memory (ImageBufferSource allows SharedArrayBuffer): copied, decodes; a later write does not change it', async () => {
+  const bytes = fs.readFileSync(make('four-colors.png'));
+  const sab = new SharedArrayBuffer(bytes.byteLength);
+  new Uint8Array(sab).set(bytes);
+  for (const data of [sab, new Uint8Array(sab)]) {
+    const d = new ImageDecoder({ data, type: 'image/png' });
+    new Uint8Array(sab).fill(0, 40); // the decoder holds its own copy of [[encoded data]]
+    const { image } = await d.decode();
+    assert.deepEqual(corners(await rgba(image), 320, 240), [Y, R, B, G]);
+    image.close();
+    d.close();
+    new Uint8Array(sab).set(bytes);
+  }
+});

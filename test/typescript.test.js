@@ -30,8 +30,9 @@ const TIMEOUT = 120_000;
 // 4:2:2/4:4:4-alpha formats, VideoColorPrimaries 'bt2020' and 'smpte432',
 // VideoTransferCharacteristics 'linear', 'pq' and 'hlg', VideoMatrixCoefficients 'bt2020-ncl'
 // (all in the WebCodecs spec's IDL). These classes return such values, so they cannot be
-// assignable to the DOM's declarations; for them only the members are compared.
-const DOM_LAG = ['VideoDecoder', 'VideoEncoder', 'VideoFrame', 'VideoColorSpace'];
+// assignable to the DOM's declarations; for them only the members are compared. ImageDecoder
+// too: decode() resolves with one of these VideoFrames.
+const DOM_LAG = ['VideoDecoder', 'VideoEncoder', 'VideoFrame', 'VideoColorSpace', 'ImageDecoder'];
 
 function polyfillNames() {
   const src = fs.readFileSync(path.join(root, 'lib', 'polyfill.js'), 'utf8');
