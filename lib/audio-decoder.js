@@ -9,6 +9,7 @@ const { CodecCore } = require('./codec-core');
 const { EncodedAudioChunk } = require('./encoded-audio-chunk');
 const { AudioData, FORMATS } = require('./audio-data');
 const options = require('./options');
+const { getEnv } = require('./env');
 
 // Scratch indices written by src/audio/audio_decoder.c (adec_output_js).
 const S = { FORMAT: 0, SAMPLE_RATE: 1, FRAMES: 2, CHANNELS: 3, TIMESTAMP: 4 };
@@ -16,7 +17,7 @@ const S = { FORMAT: 0, SAMPLE_RATE: 1, FRAMES: 2, CHANNELS: 3, TIMESTAMP: 4 };
 // Priming samples (Opus pre-skip, decoder delay) are discarded as libavcodec does with a packet
 // time base, the output timestamps moved on to match. The spec is moving on this
 // (w3c/webcodecs#948, #949): this is the one switch (false: every decoded sample is output).
-const DISCARD_PRIMING = process.env.WEBCODECS_NATIVE_AUDIO_PRIMING !== 'keep';
+const DISCARD_PRIMING = getEnv('WEBCODECS_NATIVE_AUDIO_PRIMING') !== 'keep';
 
 function copyBufferSource(v) {
   const bytes = idl.bufferSource(v, 'description');

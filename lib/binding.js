@@ -3,9 +3,10 @@
 // may name another build of it (the sanitizer build, in CI).
 const path = require('node:path');
 const { kEvent } = require('./symbols');
+const { getEnv } = require('./env');
 
 function load() {
-  const override = process.env.WEBCODECS_NATIVE_ADDON;
+  const override = getEnv('WEBCODECS_NATIVE_ADDON');
   const candidates = override
     ? [path.resolve(override)]
     : [path.join(__dirname, '..', 'build', 'Release', 'webcodecs_native.node'), path.join(__dirname, '..', 'build', 'Debug', 'webcodecs_native.node')];
@@ -18,8 +19,11 @@ function load() {
       if (e.code !== 'MODULE_NOT_FOUND' || override) break;
     }
   }
+  // Deno refuses to open a native addon without --allow-ffi (a permission, not a broken install).
+  const denied = lastError && lastError.name === 'NotCapable';
   const err = new Error(`webcodecs-native: the native addon could not be loaded (${lastError && lastError.message}). ` +
-    'Run `npm rebuild webcodecs-native` (it needs FFmpeg development files: see the README).');
+    (denied ? 'Deno loads Node-API addons only with --allow-ffi: `deno run --allow-ffi ...`.'
+      : 'Run `npm rebuild webcodecs-native` (it needs FFmpeg development files: see the README).'));
   err.cause = lastError;
   throw err;
 }

@@ -5,8 +5,10 @@
 //                             the CPU), "normal", or a niceness 1-19
 //   WEBCODECS_NATIVE_THREADS  libavcodec decoder threads per codec (0 = automatic, see src/video/decoder_engine.c)
 //   WEBCODECS_NATIVE_ENCODER_THREADS  encoder threads per codec (0 = automatic)
+const { getEnv } = require('./env');
+
 function intFromEnv(name, def, lo, hi) {
-  const v = process.env[name];
+  const v = getEnv(name);
   if (v === undefined || v === '') return def;
   const n = Number(v);
   if (!Number.isInteger(n) || n < lo || n > hi) {
@@ -28,7 +30,7 @@ function parsePriority(v, what) {
 }
 
 const options = {
-  workerNice: parsePriority(process.env.WEBCODECS_NATIVE_PRIORITY, 'WEBCODECS_NATIVE_PRIORITY'),
+  workerNice: parsePriority(getEnv('WEBCODECS_NATIVE_PRIORITY'), 'WEBCODECS_NATIVE_PRIORITY'),
   decoderThreads: intFromEnv('WEBCODECS_NATIVE_THREADS', 0, 0, 64),
   encoderThreads: intFromEnv('WEBCODECS_NATIVE_ENCODER_THREADS', 0, 0, 64),
 };
