@@ -12,6 +12,7 @@ const { isKeyChunk } = require('./keyframe');
 const options = require('./options');
 
 const HW = ['no-preference', 'prefer-hardware', 'prefer-software'];
+const COLOR_MEMBERS = ['primaries', 'transfer', 'matrix', 'fullRange'];
 
 // Scratch indices written by src/video/decoder.c (dec_output_js).
 const S = { FORMAT: 0, CODED_W: 1, CODED_H: 2, VIS_X: 3, VIS_Y: 4, VIS_W: 5, VIS_H: 6, SAR_NUM: 7, SAR_DEN: 8,
@@ -212,16 +213,23 @@ class VideoDecoder extends EventTarget {
     // One (immutable) VideoColorSpace per distinct colour description, not one per frame.
     const key = `${s[S.FORMAT]},${s[S.COLOR_KNOWN]},${s[S.PRIMARIES]},${s[S.TRANSFER]},${s[S.MATRIX]},${s[S.FULL_RANGE]}`;
     if (key !== this.#colorKey) {
+      // "Output VideoFrames" steps 4-5: the colour space the decoder detected, then the config's colorSpace over
+      // it. The spec's text assigns the whole dictionary; like Chrome we override only the members it sets (a
+      // null member says nothing), so `colorSpace: {}` keeps the in-band description and Mediabunny's
+      // `{fullRange: false}` does not wipe a stream's matrix. A complete override is the same either way.
       let colorSpace;
-      if (c.colorSpace !== undefined) {
-        colorSpace = c.colorSpace;
-      } else if (s[S.COLOR_KNOWN]) {
+      if (s[S.COLOR_KNOWN]) {
         colorSpace = {
           primaries: s[S.PRIMARIES] >= 0 ? PRIMARIES[s[S.PRIMARIES]] : null,
           transfer: s[S.TRANSFER] >= 0 ? TRANSFER[s[S.TRANSFER]] : null,
           matrix: s[S.MATRIX] >= 0 ? MATRIX[s[S.MATRIX]] : null,
           fullRange: s[S.FULL_RANGE] < 0 ? null : s[S.FULL_RANGE] === 1,
         };
+      }
+      const o = c.colorSpace;
+      if (o !== undefined && COLOR_MEMBERS.some((k) => o[k] !== null)) {
+        colorSpace = { ...(colorSpace ?? { primaries: null, transfer: null, matrix: null, fullRange: null }) };
+        for (const k of COLOR_MEMBERS) if (o[k] !== null) colorSpace[k] = o[k];
       }
       this.#colorKey = key;
       this.#colorSpace = new VideoColorSpace(pickColorSpace(colorSpace, format));

@@ -45,6 +45,35 @@ int wc_sws_colorspace(int m, int height) {
   }
 }
 
+void wc_vp9_color_fill(int *primaries, int *transfer, int *matrix, int depth) {
+  if (*primaries != AVCOL_PRI_UNSPECIFIED || *transfer != AVCOL_TRC_UNSPECIFIED) return;
+  switch (*matrix) {
+    case AVCOL_SPC_BT470BG: /* CS_BT_601 */
+    case AVCOL_SPC_SMPTE170M:
+      *primaries = AVCOL_PRI_SMPTE170M;
+      *transfer = AVCOL_TRC_SMPTE170M;
+      *matrix = AVCOL_SPC_SMPTE170M;
+      break;
+    case AVCOL_SPC_BT709:
+      *primaries = AVCOL_PRI_BT709;
+      *transfer = AVCOL_TRC_BT709;
+      break;
+    case AVCOL_SPC_SMPTE240M:
+      *primaries = AVCOL_PRI_SMPTE240M;
+      *transfer = AVCOL_TRC_SMPTE240M;
+      break;
+    case AVCOL_SPC_BT2020_NCL:
+      *primaries = AVCOL_PRI_BT2020;
+      *transfer = depth >= 12 ? AVCOL_TRC_BT2020_12 : depth >= 10 ? AVCOL_TRC_BT2020_10 : AVCOL_TRC_BT709;
+      break;
+    case AVCOL_SPC_RGB: /* CS_RGB: sRGB */
+      *primaries = AVCOL_PRI_BT709;
+      *transfer = AVCOL_TRC_IEC61966_2_1;
+      break;
+    default: break;
+  }
+}
+
 const char *wc_primaries_name(int i) { return i >= 0 && i < N(primaries_names) ? primaries_names[i] : NULL; }
 const char *wc_transfer_name(int i) { return i >= 0 && i < N(transfer_names) ? transfer_names[i] : NULL; }
 const char *wc_matrix_name(int i) { return i >= 0 && i < N(matrix_names) ? matrix_names[i] : NULL; }

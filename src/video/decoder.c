@@ -173,6 +173,16 @@ static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch) {
       if (ret == AVERROR(EAGAIN)) return 0;
       return ret;
     }
+    if (d->ctx->codec_id == AV_CODEC_ID_VP9) {
+      /* VP9's color_space field gives the matrix; primaries and transfer follow from it (as in Chrome).
+       * Before the conversion below, which keeps them (an sRGB frame's planes become BT.709 YUV). */
+      const AVPixFmtDescriptor *pd = av_pix_fmt_desc_get(f->format);
+      int pri = f->color_primaries, trc = f->color_trc, spc = f->colorspace;
+      wc_vp9_color_fill(&pri, &trc, &spc, pd ? pd->comp[0].depth : 8);
+      f->color_primaries = pri;
+      f->color_trc = trc;
+      f->colorspace = spc;
+    }
     fmt = wc_pixfmt_from_av(f->format);
     if (fmt < 0) {
       char why[128];
