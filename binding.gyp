@@ -17,6 +17,7 @@
         "src/engine/errors.c",
         "src/engine/queue.c",
         "src/engine/worker.c",
+        "src/engine/sched.c",
         "src/engine/codec.c",
         "src/formats/codec_string.c",
         "src/formats/config_record.c",

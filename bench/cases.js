@@ -99,6 +99,12 @@ const CASES = [
   { name: 'memory: 10,200 decoded-and-closed 720p frames', lib: { kind: 'memory', file: 'testsrc2-1280x720-h264.mp4', repeat: 34 }, ffmpeg: null },
 ];
 
+// Contention family (bench/run.js): the same cases, each side alone and beside a CPU hog.
+const contention = (c) => ({ ...c, name: `contention: ${c.name}`, contention: true, ffmpeg1: undefined });
+const byName = (n) => CASES.find((c) => c.name === n);
+CASES.push(...['decode 1080p H.264', 'decode 720p VP9', 'decode 720p AV1', 'decode 1080p H.264 + copyTo I420',
+  'encode 720p H.264 realtime', 'encode 720p VP9 realtime'].map((n) => contention(byName(n))));
+
 // bench/encoder-quality.js: every encoder in both latency modes at the same bitrate (720p, 60
 // frames, 2 Mb/s), for PSNR, size, delay and CPU per frame; and the 1080p quality cases above.
 const QUALITY_CODECS = [

@@ -7,7 +7,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { pathToFileURL } = require('node:url');
-const wc = require('..');
+// The implementation under test: this library, or a peer's module (bench/peers.js).
+const wc = require(process.env.WEBCODECS_BENCH_IMPL || '..');
 
 const spec = JSON.parse(process.argv[2]);
 const fixtures = path.join(__dirname, '..', 'test', 'fixtures');

@@ -13,6 +13,17 @@
 // be fired from a separate setImmediate and lost that race 4-20% of the time).
 const { binding, EVENT } = require('./binding');
 const idl = require('./webidl');
+const options = require('./options');
+
+// The JS thread asks for a short time slice when this environment creates its first codec
+// (lib/options.js eventLoopSlice, src/engine/sched.c): then it wins the CPU at wakeup against
+// the codec threads and other processes' threads alike, without a larger share.
+let jsThreadTuned = false;
+function tuneJsThread() {
+  if (jsThreadTuned) return;
+  jsThreadTuned = true;
+  if (options.eventLoopSlice > 0) binding.tuneJsThread(options.eventLoopSlice);
+}
 
 // Spec: "report the exception". In Node that is the process's uncaughtException.
 function reportException(e) {
@@ -39,6 +50,7 @@ class CodecCore {
     const output = d.output;
     if (output === undefined) throw new TypeError(`${name}Init.output: required member is missing`);
     idl.callback(output, `${name}Init.output`);
+    tuneJsThread();
     this.owner = owner;
     this.name = name;
     this.output = output;

@@ -47,7 +47,7 @@ test('queue under ThreadSanitizer', () => {
 });
 
 test('worker loop with a fake codec under ThreadSanitizer', () => {
-  run(build('worker_test', ['src/engine/queue.c', 'src/engine/worker.c', 'test/native/worker_test.c'], ['-fsanitize=thread'], ['-lpthread']));
+  run(build('worker_test', ['src/engine/queue.c', 'src/engine/worker.c', 'src/engine/sched.c', 'test/native/worker_test.c'], ['-fsanitize=thread'], ['-lpthread']));
 });
 
 test('audio codec strings and sample-format tables under ASan + UBSan', () => {

@@ -1,7 +1,7 @@
 'use strict';
-// The codec's worker and the threads the codec starts run at a lower scheduling priority
-// (SCHED_IDLE by default, configurable), so that the JS thread wins the CPU. Checked from
-// /proc while a decoder is busy (Linux only).
+// Scheduling of the codec threads and of the JS thread (src/engine/sched.c), read back from the
+// kernel while a decoder is busy (Linux only). Requested slices exist from Linux 6.12 on; where the
+// kernel has none (it reports a slice of 0) only policy and niceness are checked.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
@@ -10,24 +10,59 @@ const path = require('node:path');
 
 const child = path.join(__dirname, 'helpers', 'priority-child.js');
 const linux = process.platform === 'linux' && fs.existsSync('/proc/self/task');
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
 
-function run(env, arg) {
-  return JSON.parse(execFileSync(process.execPath, [child, arg || ''], { env: { ...process.env, ...env }, encoding: 'utf8' }).trim());
+function run(env, conf, prefix = []) {
+  const argv = [...prefix, process.execPath, child, ...(conf ? [JSON.stringify(conf)] : [])];
+  const out = execFileSync(argv[0], argv.slice(1), {
+    env: { ...process.env, WEBCODECS_NATIVE_PRIORITY: '', WEBCODECS_NATIVE_EVENT_LOOP_SLICE: '', ...env }, encoding: 'utf8',
+  });
+  return JSON.parse(out.trim());
 }
 
-test('default: codec threads are SCHED_IDLE, the JS thread is untouched', { skip: !linux && 'Linux only' }, () => {
-  const r = run({ WEBCODECS_NATIVE_PRIORITY: '' });
-  assert.ok(r.codec.length >= 2, `worker + decoder threads seen: ${JSON.stringify(r)}`);
-  for (const t of r.codec) assert.equal(t.policy, 5, `thread ${t.tid} policy (5 = SCHED_IDLE)`);
-  assert.equal(r.main.policy, 0);
-  assert.equal(r.main.nice, 0);
+test('default "fair": codec threads at normal weight with a long slice; the JS thread asks for a short one, its children do not inherit it',
+  { skip: !linux && 'Linux only' }, () => {
+    const r = run({});
+    const slices = r.before.sliceUs > 0; // the kernel reports (and takes) requested slices
+    assert.ok(r.codec.length >= 2, `worker + decoder threads seen: ${JSON.stringify(r)}`);
+    for (const t of r.codec) {
+      assert.deepEqual([t.policy, t.nice], [SCHED_OTHER, 0], `thread ${t.tid}`);
+      if (slices) assert.equal(t.sliceUs, 10000, `thread ${t.tid}: the codec slice`);
+    }
+    assert.deepEqual([r.main.policy, r.main.nice], [SCHED_OTHER, 0]);
+    if (slices) {
+      assert.equal(r.main.sliceUs, 100, 'the JS thread asked for 100 us');
+      assert.equal(r.childSliceUs, r.before.sliceUs, 'a process started from the JS thread has the default slice');
+    }
+    assert.equal(r.frames, 60);
+  });
+
+test('a niceness the process was started with is kept by the codec threads; the JS thread keeps it too', { skip: !linux && 'Linux only' }, () => {
+  const r = run({}, null, ['nice', '-n', '3']);
+  for (const t of r.codec) assert.deepEqual([t.policy, t.nice], [SCHED_OTHER, 3]);
+  assert.equal(r.main.nice, 3);
+});
+
+test('WEBCODECS_NATIVE_PRIORITY=idle, =10, configureThreads({priority: "normal", eventLoopSlice: 0})', { skip: !linux && 'Linux only' }, () => {
+  let r = run({ WEBCODECS_NATIVE_PRIORITY: 'idle' });
+  for (const t of r.codec) assert.equal(t.policy, SCHED_IDLE, `thread ${t.tid} policy`);
+  r = run({ WEBCODECS_NATIVE_PRIORITY: '10' });
+  for (const t of r.codec) assert.deepEqual([t.policy, t.nice], [SCHED_OTHER, 10]);
+  r = run({}, { priority: 'normal', eventLoopSlice: 0 });
+  for (const t of r.codec) assert.deepEqual([t.policy, t.nice, t.sliceUs], [SCHED_OTHER, 0, r.before.sliceUs], 'untouched');
+  assert.deepEqual(r.main, { ...r.before, tid: r.main.tid, comm: r.main.comm }, 'eventLoopSlice 0 leaves the JS thread alone');
+  r = run({ WEBCODECS_NATIVE_EVENT_LOOP_SLICE: '2000' });
+  if (r.before.sliceUs > 0) assert.equal(r.main.sliceUs, 2000);
   assert.equal(r.frames, 60);
 });
 
-test('WEBCODECS_NATIVE_PRIORITY=10 and configureThreads({priority: "normal"})', { skip: !linux && 'Linux only' }, () => {
-  let r = run({ WEBCODECS_NATIVE_PRIORITY: '10' });
-  for (const t of r.codec) assert.deepEqual([t.policy, t.nice], [0, 10]);
-  r = run({ WEBCODECS_NATIVE_PRIORITY: '' }, 'normal');
-  for (const t of r.codec) assert.deepEqual([t.policy, t.nice], [0, 0]);
-  assert.equal(r.frames, 60);
+test('invalid settings are RangeErrors that name the setting', () => {
+  const wc = require('..');
+  assert.throws(() => wc.configureThreads({ priority: 'high' }), (e) => e instanceof RangeError && /priority/.test(e.message));
+  assert.throws(() => wc.configureThreads({ eventLoopSlice: 50 }), (e) => e instanceof RangeError && /eventLoopSlice/.test(e.message));
+  assert.throws(() => wc.configureThreads({ eventLoopSlice: 1.5 }), RangeError);
+  assert.throws(() => execFileSync(process.execPath, ['-e', 'require(".")'], {
+    cwd: path.join(__dirname, '..'), env: { ...process.env, WEBCODECS_NATIVE_EVENT_LOOP_SLICE: 'fast' }, stdio: 'pipe',
+  }), /WEBCODECS_NATIVE_EVENT_LOOP_SLICE/);
 });

@@ -20,6 +20,7 @@
 
 #include "wc/node/env.h"
 #include "wc/engine/errors.h"
+#include "wc/engine/sched.h"
 
 #define BATCH_MAX_EVENTS 256
 #define BATCH_MAX_NS 3000000LL
@@ -375,8 +376,36 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   return o;
 }
 
+/* tuneJsThread(sliceUs) -> the slice in effect (us), 0 when the kernel or the thread's setup says no. */
+static napi_value js_tune_js_thread(napi_env env, napi_callback_info info) {
+  napi_value argv[1], r;
+  int32_t us;
+  if (wc_args(env, info, 1, argv, NULL) < 0 || wc_get_int32(env, argv[0], "sliceUs", &us) < 0) return NULL;
+  WC_CALL(env, napi_create_int32(env, wc_sched_tune_js_thread(us), &r));
+  return r;
+}
+
+/* threadSched(tid) -> {policy, nice, sliceUs} or null (diagnostics and tests). */
+static napi_value js_thread_sched(napi_env env, napi_callback_info info) {
+  napi_value argv[1], o;
+  int32_t tid;
+  int policy, nice, slice;
+  if (wc_args(env, info, 1, argv, NULL) < 0 || wc_get_int32(env, argv[0], "tid", &tid) < 0) return NULL;
+  if (wc_sched_get(tid, &policy, &nice, &slice) != 0) {
+    WC_CALL(env, napi_get_null(env, &o));
+    return o;
+  }
+  WC_CALL(env, napi_create_object(env, &o));
+  WC_CALL(env, wc_set_int64(env, o, "policy", policy));
+  WC_CALL(env, wc_set_int64(env, o, "nice", nice));
+  WC_CALL(env, wc_set_int64(env, o, "sliceUs", slice));
+  return o;
+}
+
 napi_status wc_codec_init(napi_env env, napi_value exports) {
   napi_status s;
+  if ((s = wc_export(env, exports, "tuneJsThread", js_tune_js_thread)) != napi_ok) return s;
+  if ((s = wc_export(env, exports, "threadSched", js_thread_sched)) != napi_ok) return s;
   if ((s = wc_export(env, exports, "codecFlush", js_flush)) != napi_ok) return s;
   if ((s = wc_export(env, exports, "codecReset", js_reset)) != napi_ok) return s;
   if ((s = wc_export(env, exports, "codecClose", js_close)) != napi_ok) return s;

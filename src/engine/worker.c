@@ -8,13 +8,11 @@
  */
 #define _GNU_SOURCE
 #include "wc/engine/worker.h"
+#include "wc/engine/sched.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -169,18 +167,9 @@ static void *worker_main(void *arg) {
   pthread_sigmask(SIG_BLOCK, &mask, NULL);
 #ifdef __linux__
   pthread_setname_np(pthread_self(), "webcodecs-codec");
-  /* Niceness is per thread on Linux and threads inherit it from their creator,
-   * so the codec's own threads (opened later, from this thread) run at it too. */
-  if (w->nice == WC_PRIORITY_IDLE) {
-    /* SCHED_IDLE: the codec's threads run when the CPU has nothing else to do, so the JS
-     * thread wins every time it wakes up (event-loop delay), while throughput is unchanged
-     * when it does not (measured in bench/). Lowering one's own priority needs no privilege. */
-    struct sched_param sp = {0};
-    if (sched_setscheduler(0, SCHED_IDLE, &sp) != 0) setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
-  } else if (w->nice > 0) {
-    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), w->nice);
-  }
 #endif
+  /* Before any codec work: the codec's own threads (opened later, from this thread) inherit it. */
+  wc_sched_apply_codec(w->nice);
   while ((n = wc_queue_pop_wait(&w->cmds)) != NULL) {
     wc_cmd *cmd = (wc_cmd *)n;
     if (w->failed && cmd->epoch == w->failed_epoch && cmd->type != WC_CMD_RESET) {

@@ -54,16 +54,14 @@ int wc_decoder_open(const wc_decoder_params *p, AVCodecContext **out, char *why,
   if (!(ctx = avcodec_alloc_context3(codec))) return AVERROR(ENOMEM);
   ctx->pkt_timebase = (AVRational){1, 1000000};
   ctx->apply_cropping = 0; /* cropping becomes the VideoFrame's visibleRect: no copy */
-  /* Default thread count, measured on 2 cores (bench/run.js, paired runs of 4-6 rounds each):
-   * FFmpeg's automatic count (cores + 1 frame threads, what `ffmpeg -threads auto` uses) decodes
-   * HEVC, VP8 and VP9 5-14% faster than one thread per core (the extra frame thread keeps both
-   * cores busy while the JS thread takes its turns) at the same CPU and event-loop delay, and AV1
-   * (libdav1d) the same. H.264 gains nothing from it and pays in event-loop delay (1080p decode +
-   * copyTo: p99 3.0-3.5 ms against 2.0-2.2 ms), so H.264 keeps one thread per core. */
-  if (p->threads > 0)
-    ctx->thread_count = p->threads;
-  else
-    ctx->thread_count = p->codec_kind == WC_CODEC_H264 ? av_cpu_count() : 0;
+  /* Default thread count: FFmpeg's automatic count (cores + 1 frame threads, what `ffmpeg -threads
+   * auto` uses), measured on 2 cores (bench/run.js, paired runs of 4-6 rounds each): HEVC, VP8 and
+   * VP9 decode 5-14% faster than with one thread per core (the extra frame thread keeps both cores
+   * busy while the JS thread takes its turns), AV1 (libdav1d) the same. H.264 too since codec threads
+   * run at normal weight (src/engine/sched.c): beside a CPU hog a process's share follows its
+   * number of runnable threads, and with one per core 1080p H.264 kept 0.85 of the CLI's speed
+   * beside the same hog against 0.95 with cores + 1 (event loop alone p99 2.1 -> 2.4 ms). */
+  ctx->thread_count = p->threads > 0 ? p->threads : 0;
   if (p->low_delay) {
     ctx->thread_type = FF_THREAD_SLICE;
     ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;

@@ -1,21 +1,24 @@
 'use strict';
 // Child of test/priority.test.js: decodes 1080p H.264 and, while the decoder is busy, reads the
-// scheduling policy and niceness of every thread of this process from /proc.
+// scheduling policy, niceness and requested slice of every thread of this process; then starts a
+// process from the JS thread and reports the slice that process got (it must not inherit ours).
+//   node priority-child.js [configureThreads JSON]
 const fs = require('node:fs');
+const { execFileSync } = require('node:child_process');
 const wc = require('../..');
+const { binding } = require('../../lib/binding');
 const { loadTrack } = require('./media');
 
 function threads() {
   return fs.readdirSync('/proc/self/task').map((tid) => {
     const comm = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 on
-    return { tid: Number(tid), comm, nice: Number(f[16]), policy: Number(f[38]) };
+    return { tid: Number(tid), comm, ...binding.threadSched(Number(tid)) };
   });
 }
 
 (async () => {
-  if (process.argv[2] === 'normal') wc.configureThreads({ priority: 'normal' });
+  const before = binding.threadSched(process.pid);
+  if (process.argv[2]) wc.configureThreads(JSON.parse(process.argv[2]));
   const track = await loadTrack('testsrc2-1920x1080-h264.h264');
   let frames = 0;
   let seen = null;
@@ -32,5 +35,8 @@ function threads() {
   d.close();
   const main = seen.find((t) => t.tid === process.pid);
   const codec = seen.filter((t) => t.comm === 'webcodecs-codec');
-  console.log(JSON.stringify({ main, codec, frames }));
+  // A process started from the JS thread now: its slice (ns) from its own /proc/self/sched.
+  const m = /se\.slice\s*:\s*(\d+)/.exec(execFileSync('cat', ['/proc/self/sched'], { encoding: 'utf8' }));
+  const childSliceUs = m ? Number(m[1]) / 1000 : null;
+  console.log(JSON.stringify({ before, main, codec, frames, childSliceUs }));
 })();

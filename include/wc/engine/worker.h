@@ -63,8 +63,6 @@ typedef struct wc_event {
 
 typedef struct wc_worker wc_worker;
 
-#define WC_PRIORITY_IDLE (-1)
-
 typedef struct wc_worker_ops {
   /* Worker thread. Runs one command; posts its events with wc_worker_post*. */
   void (*run)(void *impl, wc_worker *w, wc_cmd *cmd);
@@ -89,7 +87,8 @@ struct wc_worker {
   void (*on_exit)(void *ctx);
   void *ctx;
   /* Scheduling of the worker thread, applied before any codec work and inherited by the
-   * threads the codec starts: 0 = unchanged, 1..19 = that niceness, WC_PRIORITY_IDLE = SCHED_IDLE. */
+   * threads the codec starts: 0 = unchanged, 1..19 = that niceness, WC_PRIORITY_IDLE or
+   * WC_PRIORITY_FAIR (include/wc/engine/sched.h). */
   int nice;
   /* Worker-only state. */
   uint32_t failed_epoch;
