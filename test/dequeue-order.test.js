@@ -1,6 +1,6 @@
 'use strict';
 // Ordering of dequeue events against flush() (issue 10 item 2), for every codec class that
-// uses lib/codec-core.js: after `await flush()` every dequeue event for the inputs before it
+// uses lib/codec-core.js (VideoDecoder, VideoEncoder, AudioDecoder, AudioEncoder): after `await flush()` every dequeue event for the inputs before it
 // has fired, the last one saw the queue size at 0, and none fires afterwards; the same after
 // reset() and close(). Loops are sized to catch a 1% race with high probability (500 rounds:
 // 1 - 0.99^500 > 99%), with small inputs so they stay fast under ASan on 2 cores.
@@ -50,6 +50,57 @@ kinds.push({
           f.close();
         },
       };
+    };
+  },
+});
+
+// Audio: Opus at 48 kHz stereo, 20 ms frames.
+const SR = 48000;
+const FRAMES = 960;
+function pcm(i) {
+  const data = new Float32Array(FRAMES * 2);
+  for (let k = 0; k < FRAMES; k++) data[k] = data[FRAMES + k] = 0.3 * Math.sin((2 * Math.PI * 440 * (i * FRAMES + k)) / SR);
+  return new wc.AudioData({ format: 'f32-planar', sampleRate: SR, numberOfFrames: FRAMES, numberOfChannels: 2, timestamp: Math.round((i * FRAMES * 1e6) / SR), data });
+}
+const opusConfig = { codec: 'opus', sampleRate: SR, numberOfChannels: 2, bitrate: 64000 };
+
+kinds.push({
+  name: 'AudioEncoder (Opus)',
+  async setup() {
+    return () => {
+      const codec = new wc.AudioEncoder({ output: () => {}, error: (e) => { throw e; } });
+      return {
+        codec,
+        config: opusConfig,
+        size: () => codec.encodeQueueSize,
+        put: (i) => {
+          const a = pcm(i);
+          codec.encode(a);
+          a.close();
+        },
+      };
+    };
+  },
+});
+
+kinds.push({
+  name: 'AudioDecoder (Opus)',
+  async setup() {
+    // 8 real Opus packets from this library's encoder; every Opus packet is a key chunk.
+    const chunks = [];
+    let decoderConfig = null;
+    const enc = new wc.AudioEncoder({
+      output: (c, m) => { chunks.push(c); if (m && m.decoderConfig) decoderConfig = m.decoderConfig; },
+      error: (e) => { throw e; },
+    });
+    enc.configure(opusConfig);
+    for (let i = 0; i < 8; i++) { const a = pcm(i); enc.encode(a); a.close(); }
+    await enc.flush();
+    enc.close();
+    assert.ok(chunks.length >= 4 && decoderConfig);
+    return () => {
+      const codec = new wc.AudioDecoder({ output: (d) => d.close(), error: (e) => { throw e; } });
+      return { codec, config: decoderConfig, size: () => codec.decodeQueueSize, put: (i) => codec.decode(chunks[i % chunks.length]) };
     };
   },
 });
