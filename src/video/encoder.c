@@ -438,7 +438,7 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   enc_input *in = cmd->payload;
   char why[256] = "";
   AVFrame *f = NULL;
-  int64_t t0 = wc_now_ns(), pts;
+  int64_t t0 = wc_now_ns(), pts, layer_pos = -1;
   int ret;
   atomic_fetch_add_explicit(&e->stats->inputs, 1, memory_order_relaxed);
   if (!e->have_cfg) {
@@ -481,6 +481,7 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
     int key = (in->key && e->frame_count > 0) || e->force_key;
     /* libvpx restarts its layering pattern at forced key frames */
     if (key || e->frame_count == 0) e->layer_index = 0;
+    layer_pos = e->layer_index;
     time_put(e, pts, in->timestamp, in->duration, wc_enc_temporal_layer(&e->cfg, e->layer_index++));
     in->key = key;
     e->force_key = 0;
@@ -496,7 +497,7 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   f->color_trc = e->color[1];
   f->colorspace = e->color[2];
   f->color_range = e->color[3] ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG;
-  wc_enc_frame_options(e->ctx, &e->choice, &e->cfg, f, in->key, in->quantizer);
+  wc_enc_frame_options(e->ctx, &e->choice, &e->cfg, f, in->key, in->quantizer, layer_pos);
   e->frame_count++;
   while ((ret = avcodec_send_frame(e->ctx, f)) == AVERROR(EAGAIN)) {
     if ((ret = receive_all(e, w, cmd->epoch)) < 0) break;

@@ -292,10 +292,13 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     set(opts, "deadline", cfg->realtime ? "realtime" : "good");
     seti(opts, "cpu-used", cfg->realtime ? 8 : 4);
     /* no lag in quantizer mode: libvpx reads qmax when it encodes a frame, not when it gets it */
-    seti(opts, "lag-in-frames", cfg->realtime || qmode ? 0 : 10);
+    seti(opts, "lag-in-frames", cfg->realtime || qmode || cfg->temporal_layers > 1 ? 0 : 10);
     seti(opts, "auto-alt-ref", 0);
     seti(opts, "drop-threshold", 0);
-    seti(opts, "error-resilient", 0);
+    /* temporal layers: nothing an upper-layer frame sets may persist into lower-layer frames
+     * (VP8 segmentation and loop-filter deltas, VP9 frame contexts): error-resilient mode, as
+     * WebRTC runs libvpx's temporal layers */
+    seti(opts, "error-resilient", cfg->temporal_layers > 1 ? 1 : 0);
     if (vp9) {
       ctx->profile = ci->profile;
       seti(opts, "row-mt", 1);
@@ -333,10 +336,10 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
       /* libvpx temporal scalability: layering modes 2 (2 layers, 0-1-0-1) and 3 (3 layers, 0-2-1-2) */
       int64_t total = br > 0 ? br : 2000000;
       if (cfg->temporal_layers == 2)
-        snprintf(buf, sizeof buf, "ts_number_layers=2:ts_target_bitrate=%lld,%lld:ts_rate_decimator=2,1:ts_periodicity=2:ts_layer_id=0,1:ts_layering_mode=2",
+        snprintf(buf, sizeof buf, "ts_number_layers=2:ts_target_bitrate=%lld,%lld:ts_rate_decimator=2,1:ts_periodicity=2:ts_layer_id=0,1",
                  (long long)(total * 6 / 10 / 1000), (long long)(total / 1000));
       else
-        snprintf(buf, sizeof buf, "ts_number_layers=3:ts_target_bitrate=%lld,%lld,%lld:ts_rate_decimator=4,2,1:ts_periodicity=4:ts_layer_id=0,2,1,2:ts_layering_mode=3",
+        snprintf(buf, sizeof buf, "ts_number_layers=3:ts_target_bitrate=%lld,%lld,%lld:ts_rate_decimator=4,2,1:ts_periodicity=4:ts_layer_id=0,2,1,2",
                  (long long)(total * 4 / 10 / 1000), (long long)(total * 6 / 10 / 1000), (long long)(total / 1000));
       set(opts, "ts-parameters", buf);
     }
@@ -388,10 +391,39 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
   return 0;
 }
 
+/* libvpx per-frame encode flags (vpx/vp8cx.h) */
+#define VPX_NO_REF_LAST (1 << 16)
+#define VPX_NO_REF_GF (1 << 17)
+#define VPX_NO_UPD_LAST (1 << 18)
+#define VPX_NO_UPD_ENTROPY (1 << 20)
+#define VPX_NO_REF_ARF (1 << 21)
+#define VPX_NO_UPD_GF (1 << 22)
+#define VPX_NO_UPD_ARF (1 << 23)
+
+/* Our temporal-layer pattern for libvpx, frame n of the period: references only at or below
+ * the frame's layer, and no upper-layer frame updates the persistent entropy (probabilities /
+ * frame context), else a decoder of the lower layers alone decodes with the wrong ones. */
+static int vpx_layer_flags(int layers, int64_t n) {
+  const int none = VPX_NO_UPD_LAST | VPX_NO_UPD_GF | VPX_NO_UPD_ARF | VPX_NO_UPD_ENTROPY;
+  if (layers == 2)
+    return n % 2 == 0 ? VPX_NO_REF_GF | VPX_NO_REF_ARF | VPX_NO_UPD_GF | VPX_NO_UPD_ARF
+                      : VPX_NO_REF_GF | VPX_NO_REF_ARF | none;
+  switch (n % 4) {
+    case 0: return VPX_NO_REF_GF | VPX_NO_REF_ARF | VPX_NO_UPD_GF | VPX_NO_UPD_ARF; /* TL0: LAST */
+    case 2: return VPX_NO_REF_ARF | VPX_NO_UPD_LAST | VPX_NO_UPD_ARF | VPX_NO_UPD_ENTROPY; /* TL1: -> GF */
+    default: return VPX_NO_REF_ARF | none; /* TL2 */
+  }
+}
+
 void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, AVFrame *f, int key,
-                          int quantizer) {
+                          int quantizer, int64_t layer_pos) {
   const char *name = ch->codec->name;
   if (key) f->pict_type = AV_PICTURE_TYPE_I;
+  if (cfg->temporal_layers > 1 && layer_pos >= 0 && (!strcmp(name, "libvpx") || !strcmp(name, "libvpx-vp9"))) {
+    av_dict_set_int(&f->metadata, "temporal_id", wc_enc_temporal_layer(cfg, layer_pos), 0);
+    if (!key && layer_pos > 0) av_dict_set_int(&f->metadata, "vp8-flags", vpx_layer_flags(cfg->temporal_layers, layer_pos), 0);
+    else if (!key) av_dict_set_int(&f->metadata, "vp8-flags", vpx_layer_flags(cfg->temporal_layers, 0), 0);
+  }
   if (quantizer < 0 || cfg->bitrate_mode != WC_BITRATE_QUANTIZER) return;
   quantizer = wc_enc_native_quantizer(cfg, quantizer);
   if (strcmp(name, "libx264") == 0) {

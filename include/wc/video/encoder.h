@@ -57,7 +57,7 @@ int wc_enc_native_quantizer(const wc_enc_config *cfg, int quantizer);
 
 /* Per frame, before avcodec_send_frame: key frame request and quantizer (-1: none). */
 void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, AVFrame *f, int key,
-                          int quantizer);
+                          int quantizer, int64_t layer_pos);
 
 /*
  * Whether this encoder needs to be reopened (after draining) to honour a request
