@@ -52,8 +52,10 @@ function convertConfig(config, what = 'AudioDecoderConfig') {
 
 // "valid AudioDecoderConfig": null when valid, else the reason. (Zero rates and channel counts are
 // TypeErrors, as Chrome has them.)
+// The codec is empty after stripping ASCII whitespace (TAB, LF, FF, CR, SPACE), not trim()'s wider set.
+const ASCII_WS = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
 function invalidReason(c, what = 'AudioDecoderConfig') {
-  if (c.codec.trim() === '') return `${what}.codec: must not be empty`;
+  if (c.codec.replace(ASCII_WS, '') === '') return `${what}.codec: must not be empty`;
   if (c.sampleRate === 0) return `${what}.sampleRate: must not be 0`;
   if (c.numberOfChannels === 0) return `${what}.numberOfChannels: must not be 0`;
   if (c.description !== undefined) {

@@ -89,6 +89,8 @@ function invalidReason(c, what = 'AudioEncoderConfig') {
   if (c.codec.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '') === '') return `${what}.codec: must not be empty`;
   if (c.sampleRate === 0) return `${what}.sampleRate: must not be 0`;
   if (c.numberOfChannels === 0) return `${what}.numberOfChannels: must not be 0`;
+  // bitrate 0: w3c/webcodecs#860, WPT audio-encoder-config "Bit rate present but equal to zero", Chrome
+  if (c.bitrate === 0) return `${what}.bitrate: must be greater than 0 when present`;
   if (c.bitrate !== undefined) {
     const [lo, hi] = bitrateRange(c);
     if (c.bitrate < lo || c.bitrate > hi) {

@@ -54,9 +54,12 @@ function convertConfig(config, what = 'VideoDecoderConfig') {
   return c;
 }
 
-// "valid VideoDecoderConfig": null when valid, else the reason.
+// "valid VideoDecoderConfig": null when valid, else the reason. The codec is empty after stripping
+// ASCII whitespace (TAB, LF, FF, CR, SPACE), not String.prototype.trim's wider set: "\u00a0" is a valid,
+// unrecognised codec string (supported: false).
+const ASCII_WS = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
 function invalidReason(c, what = 'VideoDecoderConfig') {
-  if (c.codec.trim() === '') return `${what}.codec: must not be empty`;
+  if (c.codec.replace(ASCII_WS, '') === '') return `${what}.codec: must not be empty`;
   if ((c.codedWidth === undefined) !== (c.codedHeight === undefined)) return `${what}: codedWidth and codedHeight must be given together`;
   if (c.codedWidth === 0 || c.codedHeight === 0) return `${what}: codedWidth and codedHeight must not be 0`;
   if ((c.displayAspectWidth === undefined) !== (c.displayAspectHeight === undefined)) return `${what}: displayAspectWidth and displayAspectHeight must be given together`;

@@ -52,12 +52,23 @@ function convertConfig(config, what = 'VideoEncoderConfig') {
   return c;
 }
 
-// "valid VideoEncoderConfig": null when valid, else the reason.
+// "valid VideoEncoderConfig": null when valid, else the reason (a TypeError).
+// - codec: empty after stripping ASCII whitespace (TAB, LF, FF, CR, SPACE: the infra definition, not
+//   String.prototype.trim, which also strips U+00A0, U+000B, U+2028, ...: such a codec string is valid
+//   and merely unrecognised, so isConfigSupported resolves supported: false).
+// - width/height 0; displayWidth/displayHeight 0 when present. Each display member on its own is valid
+//   (the spec gives each a default; Chrome throws unless both are given, Firefox accepts).
+// - bitrate 0 when present, except with bitrateMode "quantizer", where bitrate is not used: not in the
+//   spec's steps yet (w3c/webcodecs#816), but WPT's video-encoder-config "bitrate is present but zero"
+//   expects a TypeError and Chrome throws one in exactly these cases.
+// A framerate of 0 or below is valid but not encodable: the engine reports it unsupported
+// (src/video/encoder_params.c), as Chrome does.
+const ASCII_WS = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
 function invalidReason(c, what = 'VideoEncoderConfig') {
-  if (c.codec.trim() === '') return `${what}.codec: must not be empty`;
+  if (c.codec.replace(ASCII_WS, '') === '') return `${what}.codec: must not be empty`;
   if (c.width === 0 || c.height === 0) return `${what}: width and height must not be 0 (got ${c.width}x${c.height})`;
   if (c.displayWidth === 0 || c.displayHeight === 0) return `${what}: displayWidth and displayHeight must not be 0`;
-  if (c.framerate !== undefined && !(c.framerate > 0)) return `${what}.framerate: must be greater than 0, got ${c.framerate}`;
+  if (c.bitrate === 0 && c.bitrateMode !== 'quantizer') return `${what}.bitrate: must be greater than 0 when present`;
   return null;
 }
 
@@ -91,7 +102,8 @@ function nativeConfig(c) {
     displayWidth: nativeSize(c.displayWidth ?? c.width),
     displayHeight: nativeSize(c.displayHeight ?? c.height),
     bitrate: c.bitrate ?? 0,
-    framerate: c.framerate ?? 0,
+    // 0: absent (the engine picks its default); -1: given but not above 0, which the engine reports unsupported
+    framerate: c.framerate === undefined ? 0 : c.framerate > 0 ? c.framerate : -1,
     bitrateMode: BITRATE_MODES.indexOf(c.bitrateMode),
     realtime: c.latencyMode === 'realtime',
     alpha: c.alpha === 'keep',

@@ -43,7 +43,7 @@ test('constructor and configure: TypeError for invalid arguments', () => {
     { codec: ' ', width: 320, height: 240 }, { codec: 'vp8', width: 0, height: 240 }, { codec: 'vp8', width: 320, height: 0 },
     { codec: 'vp8', width: -1, height: 240 }, { codec: 'vp8', width: 320, height: 240, displayWidth: 0 },
     { codec: 'vp8', width: 320, height: 240, bitrate: -5 }, { codec: 'vp8', width: 320, height: 240, framerate: NaN },
-    { codec: 'vp8', width: 320, height: 240, framerate: 0 }, { codec: 'vp8', width: 320, height: 240, bitrateMode: 'cbr' },
+    { codec: 'vp8', width: 320, height: 240, bitrate: 0 }, { codec: 'vp8', width: 320, height: 240, bitrateMode: 'cbr' },
     { codec: 'vp8', width: 320, height: 240, latencyMode: 'fast' }, { codec: 'vp8', width: 320, height: 240, alpha: 'yes' },
     { codec: 'avc1.42001f', width: 320, height: 240, avc: { format: 'mp4' } },
     { codec: 'hvc1.1.6.L93.B0', width: 320, height: 240, hevc: { format: 'avc' } },

@@ -78,6 +78,10 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
              cfg->display_height);
     return -1;
   }
+  if (cfg->framerate < 0) { /* lib/video-encoder.js passes -1 for a framerate given as 0 or below */
+    snprintf(why, whylen, "a framerate of 0 or below cannot be encoded (it must be greater than 0)");
+    return -1;
+  }
   if (cfg->temporal_layers == 0) {
     snprintf(why, whylen, "scalabilityMode \"%s\" is not supported (L1T1, L1T2 and L1T3 are, for VP8 and VP9)",
              cfg->scalability_mode);

@@ -20,7 +20,7 @@ typedef struct wc_enc_config {
   int width, height;          /* encoded size */
   int display_width, display_height;
   int64_t bitrate;            /* bits per second; 0 when absent */
-  double framerate;           /* 0 when absent */
+  double framerate;           /* 0 when absent, -1 when given as 0 or below (unsupported) */
   int bitrate_mode;           /* WC_BITRATE_* */
   int realtime;               /* latencyMode "realtime" */
   int alpha;                  /* alpha "keep" */
