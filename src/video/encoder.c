@@ -275,6 +275,32 @@ static int vp9_level(int w, int h, double fps) {
   return 62;
 }
 
+/* A colour code point for a VP9/AV1 long-form codec string: ISO/IEC 23091-2 values are
+ * FFmpeg's; one the strings cannot carry becomes 2 (unspecified). */
+static int code_point(int v, int max) { return v >= 0 && v <= max ? v : 2; }
+
+/*
+ * VP9 and AV1 codec strings in short form imply 4:2:0 (the optional fields' defaults in the VP9
+ * and AV1 ISO media bindings), so a 4:2:2 or 4:4:4 stream is described in the long form, with the
+ * stream's colour tags; 4:2:0 streams keep the short form.
+ */
+static void long_form_colors(const wc_encoder *e, wc_codec_info *o, int want) {
+  o->color_primaries = o->transfer = o->matrix = o->full_range = -1;
+  if (!want) return;
+  o->color_primaries = code_point(e->color[0], 22);
+  o->transfer = code_point(e->color[1], 18);
+  o->matrix = code_point(e->color[2], 14);
+  o->full_range = e->color[3] != 0;
+}
+
+/* Formats o; the long form only if it reads back as a valid string, else the short one. */
+static void format_checked(wc_codec_info *o, char *buf, size_t n) {
+  wc_codec_info back;
+  if (o->color_primaries >= 0 && wc_codec_format(o, buf, n) > 0 && wc_codec_parse(buf, strlen(buf), &back) == 0) return;
+  o->color_primaries = -1;
+  if (wc_codec_format(o, buf, n) < 0) buf[0] = 0;
+}
+
 /* Builds the description and canonical codec string of the output (from extradata or the first key packet). */
 static void describe_output(wc_encoder *e, const uint8_t *pkt, size_t pkt_size) {
   const wc_codec_info *ci = &e->cfg.info;
@@ -323,18 +349,30 @@ static void describe_output(wc_encoder *e, const uint8_t *pkt, size_t pkt_size) 
     case WC_CODEC_VP8: snprintf(e->codec_string, sizeof e->codec_string, "vp8"); break;
     case WC_CODEC_VP9: {
       const AVPixFmtDescriptor *pd = av_pix_fmt_desc_get(e->choice.pix_fmt);
-      int depth = pd ? pd->comp[0].depth : 8;
-      int profile = (depth > 8 ? 2 : 0) + (pd && pd->log2_chroma_w == 1 && pd->log2_chroma_h == 1 ? 0 : 1);
-      snprintf(e->codec_string, sizeof e->codec_string, "vp09.%02d.%02d.%02d", profile,
-               vp9_level(e->cfg.width, e->cfg.height, e->cfg.framerate), depth);
+      wc_codec_info out = *ci;
+      int sub = pd && pd->log2_chroma_w == 1 && pd->log2_chroma_h == 1;
+      out.bit_depth = pd ? pd->comp[0].depth : 8;
+      out.profile = (out.bit_depth > 8 ? 2 : 0) + !sub;
+      out.level = vp9_level(e->cfg.width, e->cfg.height, e->cfg.framerate);
+      out.chroma = sub ? WC_CHROMA_420 : pd && pd->log2_chroma_w == 1 ? WC_CHROMA_422 : WC_CHROMA_444;
+      long_form_colors(e, &out, !sub);
+      format_checked(&out, e->codec_string, sizeof e->codec_string);
       break;
     }
     case WC_CODEC_AV1: {
       wc_av1_seq_info s;
       if (wc_av1_find_sequence_header(src, src_size, &s) == 0 ||
           (src != pkt && wc_av1_find_sequence_header(pkt, pkt_size, &s) == 0)) {
-        snprintf(e->codec_string, sizeof e->codec_string, "av01.%d.%02d%c.%02d", s.profile, s.level,
-                 s.tier ? 'H' : 'M', s.bit_depth);
+        wc_codec_info out = *ci;
+        int sub = s.subsampling_x && s.subsampling_y;
+        out.profile = s.profile;
+        out.level = s.level;
+        out.tier = s.tier;
+        out.bit_depth = s.bit_depth;
+        out.chroma = s.monochrome ? WC_CHROMA_400 : sub ? WC_CHROMA_420 : s.subsampling_x ? WC_CHROMA_422 : WC_CHROMA_444;
+        out.chroma_sample_position = sub ? s.chroma_sample_position : 0;
+        long_form_colors(e, &out, !sub && !s.monochrome);
+        format_checked(&out, e->codec_string, sizeof e->codec_string);
         if ((e->description = av_malloc(s.obu_size + 16)) &&
             (n = wc_build_av1c(&s, e->description, s.obu_size + 16)) > 0)
           e->description_size = (size_t)n;

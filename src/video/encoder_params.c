@@ -46,12 +46,40 @@ static int depth_of(int src_fmt) {
   return d ? d->bit_depth : 8;
 }
 
-/* chroma layout of the source: 0 = 4:2:0, 1 = 4:2:2, 2 = 4:4:4 (RGB counts as 4:4:4 only when asked for) */
+/* chroma layout of the source: 0 = 4:2:0, 1 = 4:2:2, 2 = 4:4:4; RGB counts as 4:4:4 (converted to
+ * it without subsampling) and a missing source (configure, isConfigSupported) as 4:2:0 */
 static int chroma_of(int src_fmt) {
-  const wc_pixfmt_desc *d = wc_pixfmt_get(src_fmt);
-  if (!d || d->rgb || d->planes < 3) return 0;
+  const wc_pixfmt_desc *d = src_fmt >= 0 ? wc_pixfmt_get(src_fmt) : NULL;
+  if (!d) return 0;
+  if (d->rgb) return 2;
+  if (d->planes < 3) return 0;
   if (d->sub_w[1] == 1) return 2;
   return d->sub_h[1] == 1 ? 1 : 0;
+}
+
+/* enum wc_chroma (the codec string's) -> our 0/1/2 layout index; -1 for none or one we do not encode */
+static int chroma_index(int c) {
+  return c == WC_CHROMA_420 ? 0 : c == WC_CHROMA_422 ? 1 : c == WC_CHROMA_444 ? 2 : -1;
+}
+
+/*
+ * HEVC range extensions (general_profile_idc 4): the format the codec string's constraint flags name
+ * (H.265 Table A.2: general_max_12bit, max_10bit, max_8bit, max_422chroma in the first constraint
+ * byte, max_420chroma, max_monochrome in the second), as 0 and *chroma / *depth; -1 when the
+ * string has no such flags or names a format x265 does not encode (monochrome, 16-bit, or an
+ * inconsistent set): the source then decides, among those RExt allows.
+ */
+static int hevc_rext_format(const wc_codec_info *ci, int *chroma, int *depth) {
+  int b0, b1, max12, max10, max8, max422, max420, mono;
+  if (ci->n_constraint_bytes < 2) return -1;
+  b0 = ci->constraint_bytes[0];
+  b1 = ci->constraint_bytes[1];
+  max12 = b0 >> 3 & 1, max10 = b0 >> 2 & 1, max8 = b0 >> 1 & 1, max422 = b0 & 1;
+  max420 = b1 >> 7 & 1, mono = b1 >> 6 & 1;
+  if (mono || !max12 || (max8 && !max10) || (max420 && !max422)) return -1;
+  *depth = max8 ? 8 : max10 ? 10 : 12;
+  *chroma = max420 ? 0 : max422 ? 1 : 2;
+  return 0;
 }
 
 static enum AVPixelFormat yuv(int chroma, int depth) {
@@ -67,7 +95,7 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
   const wc_codec_info *ci = &cfg->info;
   const wc_pixfmt_desc *sd = wc_pixfmt_get(src_fmt);
   int src_depth = src_fmt >= 0 ? depth_of(src_fmt) : 8;
-  int src_chroma = src_fmt >= 0 ? chroma_of(src_fmt) : 0;
+  int src_chroma = chroma_of(src_fmt);
   memset(out, 0, sizeof(*out));
   if (cfg->width < 2 || cfg->height < 2 || cfg->width > 16384 || cfg->height > 16384) {
     snprintf(why, whylen, "%dx%d is outside the encodable sizes (2x2 to 16384x16384)", cfg->width, cfg->height);
@@ -96,6 +124,14 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
     snprintf(why, whylen, "alpha \"keep\" is only supported for VP8 and VP9");
     return -1;
   }
+  /*
+   * The pixel format: the codec string's profile, bit depth and chroma subsampling decide it
+   * where they say (VP9 profiles 0/2 are 4:2:0, 1/3 4:2:2 or 4:4:4 and the long form's
+   * chromaSubsampling field picks one; AV1 Main 4:2:0, High 4:4:4, Professional 4:2:2 at 8/10
+   * bits and any at 12; HEVC RExt by its constraint flags); where the string leaves a choice
+   * the first frame's layout decides, among those the profile allows (4:4:4 for RGB frames, which
+   * are converted without subsampling). A 4:4:4 frame given to a 4:2:0 profile is subsampled.
+   */
   switch (ci->codec) {
     case WC_CODEC_H264: {
       out->codec = avcodec_find_encoder_by_name("libx264");
@@ -105,7 +141,8 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
         case 100: out->pix_fmt = AV_PIX_FMT_YUV420P; break;
         case 110: out->pix_fmt = AV_PIX_FMT_YUV420P10; break;
         case 122: out->pix_fmt = yuv(1, src_depth > 8 ? 10 : 8); break;
-        case 244: out->pix_fmt = yuv(src_chroma == 1 ? 1 : src_chroma == 2 || (sd && sd->rgb) ? 2 : 0, src_depth > 8 ? 10 : 8); break;
+        /* High 4:4:4 Predictive also allows 4:2:0 and 4:2:2: the frame's layout is kept */
+        case 244: out->pix_fmt = yuv(src_chroma, src_depth > 8 ? 10 : 8); break;
         default:
           snprintf(why, whylen, "H.264 profile_idc %d cannot be encoded (Baseline, Main, High, High 10, High 4:2:2, "
                    "High 4:4:4 Predictive can)", ci->profile);
@@ -119,7 +156,14 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
         case 1:
         case 3: out->pix_fmt = AV_PIX_FMT_YUV420P; break;
         case 2: out->pix_fmt = AV_PIX_FMT_YUV420P10; break;
-        case 4: out->pix_fmt = yuv(src_chroma ? src_chroma : (sd && sd->rgb ? 2 : 0), src_depth); break;
+        case 4: {
+          int chroma, depth;
+          if (hevc_rext_format(ci, &chroma, &depth) == 0)
+            out->pix_fmt = yuv(chroma, depth);
+          else
+            out->pix_fmt = yuv(src_chroma, src_depth);
+          break;
+        }
         default:
           snprintf(why, whylen, "HEVC profile %d cannot be encoded (Main, Main 10, Main Still Picture, RExt can)",
                    ci->profile);
@@ -130,21 +174,23 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
       out->codec = avcodec_find_encoder_by_name("libvpx");
       out->pix_fmt = AV_PIX_FMT_YUV420P;
       break;
-    case WC_CODEC_VP9:
+    case WC_CODEC_VP9: {
+      /* profiles 1 and 3 have no 4:2:0: a 4:2:0 frame is upsampled to 4:4:4 */
+      int chroma = chroma_index(ci->chroma) > 0 ? chroma_index(ci->chroma) : src_chroma == 1 ? 1 : 2;
       out->codec = avcodec_find_encoder_by_name("libvpx-vp9");
-      switch (ci->profile) {
-        case 0: out->pix_fmt = AV_PIX_FMT_YUV420P; break;
-        case 1: out->pix_fmt = yuv(src_chroma == 1 ? 1 : 2, 8); break;
-        case 2: out->pix_fmt = yuv(0, ci->bit_depth); break;
-        default: out->pix_fmt = yuv(src_chroma == 1 ? 1 : 2, ci->bit_depth); break;
-      }
+      out->pix_fmt = ci->profile == 0 || ci->profile == 2 ? yuv(0, ci->bit_depth) : yuv(chroma, ci->bit_depth);
       break;
+    }
     case WC_CODEC_AV1: {
       const AVCodec *svt = avcodec_find_encoder_by_name("libsvtav1");
       const AVCodec *aom = avcodec_find_encoder_by_name("libaom-av1");
-      out->pix_fmt = ci->profile == 0 ? yuv(0, ci->bit_depth) : ci->profile == 1 ? yuv(2, ci->bit_depth)
-                                                                                : yuv(1, ci->bit_depth);
-      if (ci->profile == 2 && ci->bit_depth == 12) out->pix_fmt = yuv(src_chroma, 12);
+      int chroma = ci->profile == 0 ? 0 : ci->profile == 1 ? 2 : ci->bit_depth < 12 ? 1
+                 : chroma_index(ci->chroma) >= 0 ? chroma_index(ci->chroma) : src_chroma;
+      if (ci->chroma == WC_CHROMA_400) {
+        snprintf(why, whylen, "monochrome AV1 (mono_chrome 1) cannot be encoded here");
+        return -1;
+      }
+      out->pix_fmt = yuv(chroma, ci->bit_depth);
       out->codec = aom && supports_fmt(aom, out->pix_fmt) ? aom : svt;
       break;
     }
