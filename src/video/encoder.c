@@ -85,7 +85,7 @@ static void enc_forget_config(wc_encoder *e) {
   e->layer_index = 0;
   e->force_key = 0;
   e->open_quantizer = -1;
-  e->last_pts = INT64_MIN;
+  e->next_pts = 0;
   memset(e->times, 0, sizeof e->times);
 }
 
@@ -395,8 +395,9 @@ static int post_packet(wc_encoder *e, wc_worker *w, uint32_t epoch, AVPacket *pk
   uint8_t *side;
   if (!o) return AVERROR(ENOMEM);
   if (time_take(e, pkt->pts, &ts, &dur, &o->layer) < 0) {
-    ts = pkt->pts;
-    dur = pkt->duration > 0 ? pkt->duration : -1;
+    /* not a frame we sent (no encoder here makes such packets): its place on our frame clock */
+    ts = av_rescale_q(pkt->pts, e->ctx->time_base, (AVRational){1, 1000000});
+    dur = -1;
     o->layer = -1;
   }
   o->timestamp = ts;
@@ -511,9 +512,12 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
     wc_worker_post_error(w, cmd->epoch, wc_error_new("EncodingError", "VideoEncoder: %s", why));
     return;
   }
-  /* Encoders need increasing timestamps; the chunk gets the frame's own back. */
-  pts = in->timestamp > e->last_pts ? in->timestamp : e->last_pts + 1;
-  e->last_pts = pts;
+  /* The encoder sees a constant frame rate: frame n is at n frame intervals on its clock
+   * (wc_enc_setup, wc_enc_frame_ticks), so every rate control budgets bitrate / framerate per frame whatever the
+   * timestamps are (1 us apart, gaps, duplicates, steps back). The frame's own timestamp and
+   * duration are only labels: the chunk gets them back (time_take). */
+  pts = e->next_pts;
+  e->next_pts += wc_enc_frame_ticks(e->ctx);
   {
     /* An encoder's first frame is a key frame anyway: forcing it costs libaom (good usage) a second one. */
     int key = (in->key && e->frame_count > 0) || e->force_key;
@@ -526,9 +530,9 @@ static void enc_encode(wc_encoder *e, wc_worker *w, wc_cmd *cmd) {
   }
   f->pts = pts;
 #if LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100)
-  f->duration = in->duration > 0 ? in->duration : 0;
+  f->duration = wc_enc_frame_ticks(e->ctx);
 #else
-  f->pkt_duration = in->duration > 0 ? in->duration : 0;
+  f->pkt_duration = wc_enc_frame_ticks(e->ctx);
 #endif
   f->pict_type = AV_PICTURE_TYPE_NONE;
   f->color_primaries = e->color[0];
@@ -624,7 +628,6 @@ wc_encoder *wc_encoder_new(void) {
   wc_encoder *e = calloc(1, sizeof(*e));
   if (!e) return NULL;
   e->src_fmt = -1;
-  e->last_pts = INT64_MIN;
   e->open_quantizer = -1;
   return e;
 }

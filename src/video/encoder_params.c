@@ -6,7 +6,7 @@
  *
  *   avc1/avc3  libx264      realtime: veryfast + zerolatency; quality: medium, lookahead 8
  *   hvc1/hev1  libx265      realtime: ultrafast + zerolatency; quality: fast, lookahead 8
- *   vp8        libvpx       realtime: deadline realtime, cpu-used 8; quality: good, cpu-used 4
+ *   vp8        libvpx       realtime: deadline realtime, cpu-used -6 (fixed); quality: good, cpu-used 4
  *   vp09       libvpx-vp9   realtime: deadline realtime, cpu-used 8, row-mt; quality: good, cpu-used 4
  *   av01       libaom-av1   realtime: usage realtime, cpu-used 8; quality: good, cpu-used 6, lag 8
  *              (libsvtav1 when libaom is absent: it cannot force key frames in every mode)
@@ -251,7 +251,9 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
                  AVDictionary **opts, char *why, size_t whylen) {
   const wc_codec_info *ci = &cfg->info;
   const char *name = ch->codec->name;
-  double fps = cfg->framerate > 0 ? cfg->framerate : 30;
+  /* the frame rate the rate controls budget for: kept to what every encoder takes as given
+   * (libvpx replaces a rate under 0.1 fps with 30) */
+  double fps = cfg->framerate > 0 ? (cfg->framerate < 0.1 ? 0.1 : cfg->framerate > 10000 ? 10000 : cfg->framerate) : 30;
   int64_t br = cfg->bitrate;
   int threads = cfg->threads > 0 ? cfg->threads : 0;
   int qmode = cfg->bitrate_mode == WC_BITRATE_QUANTIZER;
@@ -262,8 +264,11 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
   ctx->width = cfg->width;
   ctx->height = cfg->height;
   ctx->pix_fmt = ch->pix_fmt;
-  ctx->time_base = (AVRational){1, 1000000};
+  /* A constant frame clock (encoder.c numbers the frames, wc_enc_frame_ticks apart): the rate
+   * controls budget from the configured frame rate, never from the frames' timestamps. One tick
+   * per frame; under 1 fps milliseconds (libaom and libvpx want a time base of at most 1 s). */
   ctx->framerate = av_d2q(fps, 1000000);
+  ctx->time_base = fps >= 1 ? av_inv_q(ctx->framerate) : (AVRational){1, 1000};
   ctx->sample_aspect_ratio = av_d2q((double)cfg->display_width * cfg->height / ((double)cfg->display_height * cfg->width), 65535);
   ctx->gop_size = GOP;
   ctx->max_b_frames = 0;
@@ -340,7 +345,10 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
   } else if (strcmp(name, "libvpx") == 0 || strcmp(name, "libvpx-vp9") == 0) {
     int vp9 = name[6] == '-';
     set(opts, "deadline", cfg->realtime ? "realtime" : "good");
-    seti(opts, "cpu-used", cfg->realtime ? 8 : 4);
+    /* VP8 realtime: a fixed speed (negative; WebRTC's desktop -6). A positive value makes libvpx
+     * pick the speed per frame from the wall-clock encode time, so one input gave a different
+     * stream (sizes, PSNR) from run to run and with the machine's load. VP9 has no such mode. */
+    seti(opts, "cpu-used", cfg->realtime ? (vp9 ? 8 : -6) : 4);
     /* no lag in quantizer mode: libvpx reads qmax when it encodes a frame, not when it gets it */
     seti(opts, "lag-in-frames", cfg->realtime || qmode || cfg->temporal_layers > 1 ? 0 : 10);
     seti(opts, "auto-alt-ref", 0);
@@ -496,6 +504,11 @@ int wc_enc_needs_reopen(const wc_enc_choice *ch, const wc_enc_config *cfg, int o
   if (key && !strcmp(name, "libsvtav1") && (cfg->realtime || (cfg->bitrate > 0 && cfg->bitrate_mode != WC_BITRATE_QUANTIZER)))
     return 1;
   return 0;
+}
+
+int64_t wc_enc_frame_ticks(const AVCodecContext *ctx) {
+  int64_t t = av_rescale_q(1, av_inv_q(ctx->framerate), ctx->time_base);
+  return t > 0 ? t : 1;
 }
 
 int wc_enc_can_resume(const AVCodecContext *ctx) {

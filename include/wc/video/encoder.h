@@ -66,6 +66,9 @@ void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc
  */
 int wc_enc_needs_reopen(const wc_enc_choice *ch, const wc_enc_config *cfg, int open_quantizer, int quantizer, int key);
 
+/* The spacing of frames on the encoder's clock (ctx->time_base ticks per frame, from wc_enc_setup). */
+int64_t wc_enc_frame_ticks(const AVCodecContext *ctx);
+
 /* Whether encoding can continue after a drain (AV_CODEC_CAP_ENCODER_FLUSH), else the encoder is reopened. */
 int wc_enc_can_resume(const AVCodecContext *ctx);
 

@@ -59,7 +59,7 @@ typedef struct wc_encoder {
   int src_fmt;           /* VideoPixelFormat of the first frame (decides the encoder input) */
   int color[4];          /* tags in the bitstream: AVCOL_PRI/TRC/SPC and range (0/1) */
   wc_scaler scaler;      /* input conversions, keyed on everything they depend on */
-  int64_t last_pts;
+  int64_t next_pts;      /* the encoder's clock: frames sent since configure (one tick each) */
   int64_t frame_count;   /* frames sent since the encoder opened */
   int64_t layer_index;   /* position in the temporal layering pattern (restarts at forced key frames) */
   int open_quantizer;    /* the quantizer the encoder was opened with (quantizer mode), else -1 */
