@@ -30,12 +30,41 @@ function load() {
 
 const binding = load();
 
-// One dispatcher per environment: events carry the owner (a VideoDecoder/VideoEncoder).
-const scratch = binding.init(function dispatch(owner, type, arg) {
-  owner[kEvent](type, arg);
-});
+// END is never sent by the native side: the dispatcher tells the owner a batch is complete.
+const EVENT = { OUTPUT: 1, DEQUEUE: 2, FLUSHED: 3, ERROR: 4, END: 5 };
 
-const EVENT = { OUTPUT: 1, DEQUEUE: 2, FLUSHED: 3, ERROR: 4 };
+// The scratch array's layout (include/wc/node/env.h): slot 0 holds the facts of the output a
+// class is turning into its object; slots 1..n one batch of events, each with its type and
+// number (dequeue count, flush sequence number) in the slot's last two doubles.
+const STRIDE = 64;
+const FACTS = STRIDE - 2;
+
+// One dispatcher per environment, called once per batch of a codec's events (src/engine/codec.c):
+// dispatch(owner, n, ...values), the values being the outputs' handles and the errors' exceptions
+// in event order. Every event reaches the owner (a codec class) before any callback runs; END
+// then starts their delivery (lib/codec-core.js).
+// END also follows a batch that a class's handler threw in (a bug in lib/: reported as an uncaught
+// exception by the native side), so the items already queued are still delivered.
+const scratch = binding.init(function dispatch(owner, n, ...values) {
+  let v = 0;
+  try {
+    for (let i = 1; i <= n; i++) {
+      const o = i * STRIDE;
+      const type = scratch[o + FACTS];
+      if (type === EVENT.OUTPUT) {
+        scratch.copyWithin(0, o, o + FACTS);
+        owner[kEvent](type, values[v++]);
+      } else if (type === EVENT.ERROR) {
+        owner[kEvent](type, values[v++]);
+      } else {
+        owner[kEvent](type, scratch[o + FACTS + 1]);
+      }
+    }
+  } finally {
+    owner[kEvent](EVENT.END);
+  }
+});
+if (scratch.length % STRIDE !== 0) throw new Error('webcodecs-native: the addon and lib/binding.js disagree on the scratch layout');
 const pixelFormats = binding.pixelFormats();
 const colorTables = binding.colorTables();
 

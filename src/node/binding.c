@@ -49,10 +49,11 @@ static napi_value js_init(napi_env env, napi_callback_info info) {
   if (e->dispatch) napi_delete_reference(env, e->dispatch);
   WC_CALL(env, napi_create_reference(env, argv[0], 1, &e->dispatch));
   if (!e->scratch_ref) {
-    WC_CALL(env, napi_create_arraybuffer(env, WC_SCRATCH_LEN * sizeof(double), &data, &ab));
-    WC_CALL(env, napi_create_typedarray(env, napi_float64_array, WC_SCRATCH_LEN, ab, 0, &arr));
+    size_t len = (size_t)WC_SCRATCH_LEN * (1 + WC_BATCH_SLOTS);
+    WC_CALL(env, napi_create_arraybuffer(env, len * sizeof(double), &data, &ab));
+    WC_CALL(env, napi_create_typedarray(env, napi_float64_array, len, ab, 0, &arr));
     WC_CALL(env, napi_create_reference(env, arr, 1, &e->scratch_ref));
-    e->scratch = data;
+    e->scratch = e->scratch_base = data;
   }
   WC_CALL(env, napi_get_reference_value(env, e->scratch_ref, &arr));
   return arr;
