@@ -19,7 +19,8 @@ const options = require('./options');
 // Scratch indices written by src/image/image_decoder.c (img_output_js).
 const S = {
   KIND: 0, ID: 1, FORMAT: 2, CODED_W: 3, CODED_H: 4, TIMESTAMP: 5, DURATION: 6, COMPLETE: 7, ROTATION: 8, FLIP: 9,
-  PRIMARIES: 10, TRANSFER: 11, MATRIX: 12, FULL_RANGE: 13, ANIMATED: 14, FRAME_COUNT: 15, REPETITION: 16,
+  PRIMARIES: 10, TRANSFER: 11, MATRIX: 12, FULL_RANGE: 13, TRACK_COUNT: 14, SELECTED: 15,
+  TRACKS: 16, // then per track: animated, frame count, repetition count
 };
 const KIND = { TRACKS: 1, FRAMES: 2, RESULT: 3, REJECT: 4 };
 
@@ -228,7 +229,10 @@ class ImageDecoder {
     if (supported) {
       // "configure the image decoder": desiredWidth/desiredHeight go to the decoder; colorSpaceConversion has
       // nothing to convert (no ICC profile is applied either way: see the README).
-      this.#h = binding.imageDecoderCreate(this, options.workerNice, essence, c.desiredWidth ?? 0, c.desiredHeight ?? 0);
+      // [[prefer animation]] goes to the worker, which runs "Get Default Selected Track Index" as it establishes
+      // the tracks (decode() calls made before then are answered from the track it selects).
+      const prefer = c.preferAnimation === null ? -1 : c.preferAnimation ? 1 : 0;
+      this.#h = binding.imageDecoderCreate(this, options.workerNice, essence, c.desiredWidth ?? 0, c.desiredHeight ?? 0, prefer);
     }
     if (c.stream) {
       if (!supported) this.#close(new DOMException(`ImageDecoder: the type "${c.type}" is not supported`, 'NotSupportedError'));
@@ -364,13 +368,17 @@ class ImageDecoder {
     binding.imageDecoderSelect(this.#h, index);
   }
 
-  // "Establish Tracks" (its queued task) with what the worker found.
-  #establish(animated, frameCount, repetitionCount) {
+  // "Establish Tracks" (its queued task) with what the worker found; it ran "Get Default Selected Track
+  // Index" (the primary track, unless preferAnimation asks for the other kind).
+  #establish(s) {
     const ctl = { closed: () => this.#closed, select: (t, v) => this.#select(t, v) };
-    const tracks = [new ImageTrack(kInternal, ctl, animated, frameCount, repetitionCount)];
-    // "Get Default Selected Track Index": the one track is the primary track.
-    const selected = 0;
-    tracks[selected].setSelected(kInternal, true);
+    const tracks = [];
+    for (let i = 0; i < s[S.TRACK_COUNT]; i++) {
+      const o = S.TRACKS + 3 * i;
+      tracks.push(new ImageTrack(kInternal, ctl, s[o] === 1, s[o + 1], s[o + 2]));
+    }
+    const selected = s[S.SELECTED];
+    if (selected >= 0) tracks[selected].setSelected(kInternal, true);
     this.#tracksEstablished = true;
     this.#tracks.setTracks(kInternal, tracks, selected);
     this.#tracks.readyDeferred(kInternal).resolve();
@@ -389,12 +397,15 @@ class ImageDecoder {
     const s = scratch;
     switch (s[S.KIND]) {
       case KIND.TRACKS:
-        this.#establish(s[S.ANIMATED] === 1, s[S.FRAME_COUNT], s[S.REPETITION]);
+        this.#establish(s);
         break;
       case KIND.FRAMES: {
         // "Update Tracks"
-        const t = this.#tracks.trackAt(kInternal, 0);
-        if (t && s[S.FRAME_COUNT] > t.frameCount) t.setFrameCount(kInternal, s[S.FRAME_COUNT]);
+        for (let i = 0; i < s[S.TRACK_COUNT]; i++) {
+          const t = this.#tracks.trackAt(kInternal, i);
+          const n = s[S.TRACKS + 3 * i + 1];
+          if (t && n > t.frameCount) t.setFrameCount(kInternal, n);
+        }
         break;
       }
       case KIND.RESULT: {

@@ -13,7 +13,9 @@
  *           animations composited here
  *   BMP     libavcodec bmp
  *   AVIF    libdav1d (else libaom-av1) on the primary item's AV1 data with its av1C as
- *           extradata; the alpha auxiliary item decoded the same way becomes the alpha plane
+ *           extradata; the alpha auxiliary item decoded the same way becomes the alpha plane;
+ *           a grid item's tiles decoded one by one into one canvas; an image sequence's
+ *           samples decoded in order from a sync sample (its alpha track's alongside)
  *
  * Animations keep their state between calls (the canvas after the last frame drawn), so
  * decoding frames in order costs one frame each; an earlier frame starts again from 0.
@@ -27,8 +29,8 @@
 #include "wc/video/frame_copy.h"
 #include "wc/video/pixfmt.h"
 
-static AVCodecContext *open_codec(const char *name, const uint8_t *extra, size_t extra_len, int threads, char *err,
-                                  size_t errlen) {
+static AVCodecContext *open_codec_flags(const char *name, const uint8_t *extra, size_t extra_len, int threads, int flags,
+                                        char *err, size_t errlen) {
   const AVCodec *codec = avcodec_find_decoder_by_name(name);
   AVCodecContext *ctx;
   int ret;
@@ -38,6 +40,7 @@ static AVCodecContext *open_codec(const char *name, const uint8_t *extra, size_t
   }
   if (!(ctx = avcodec_alloc_context3(codec))) goto oom;
   ctx->thread_count = threads;
+  ctx->flags |= flags;
   ctx->max_pixels = WC_IMAGE_MAX_PIXELS;
   if (extra_len) {
     if (!(ctx->extradata = av_mallocz(extra_len + AV_INPUT_BUFFER_PADDING_SIZE))) {
@@ -58,6 +61,11 @@ static AVCodecContext *open_codec(const char *name, const uint8_t *extra, size_t
 oom:
   snprintf(err, errlen, "out of memory");
   return NULL;
+}
+
+static AVCodecContext *open_codec(const char *name, const uint8_t *extra, size_t extra_len, int threads, char *err,
+                                  size_t errlen) {
+  return open_codec_flags(name, extra, extra_len, threads, 0, err, errlen);
 }
 
 /* One packet in, its picture out; the context can take the next packet afterwards. */
@@ -117,6 +125,9 @@ void wc_image_codecs_close(wc_image *im) {
   im->gifc_ready = 0;
   free(im->wcanvas);
   im->wcanvas = NULL;
+  memset(im->seq_sent, 0, sizeof im->seq_sent);
+  memset(im->seq_recv, 0, sizeof im->seq_recv);
+  memset(im->seq_dirty, 0, sizeof im->seq_dirty);
   im->webp_next = 0;
   im->webp_prev_dispose = 0;
 }
@@ -331,17 +342,193 @@ static int merge_alpha(AVFrame *color, int cfmt, const AVFrame *alpha, AVFrame *
   return 0;
 }
 
-static int decode_avif(wc_image *im, AVFrame **out, int *fmt, char *err, size_t errlen) {
+/* The plane bytes and rows of [0, n) pixels of a plane, for offsets into a canvas. */
+static uint64_t row_bytes(int fmt, int plane, uint32_t n) { return wc_plane_row_bytes(fmt, plane, n); }
+
+/*
+ * A 'grid' item (HEIF 6.6.2.3): every tile decoded with one decoder (the tiles share one av1C) and
+ * copied into a canvas of the grid's output size, row by row of tiles, the right and bottom tiles
+ * cropped. Colour tiles are in a VideoPixelFormat (fmt, all the same), alpha tiles (alpha = 1) raw
+ * grey frames (plane 0 only).
+ */
+static int decode_grid(wc_image *im, AVCodecContext **ctx, const wc_heif_image *g, int alpha, AVFrame **out, int *fmt, char *err,
+                       size_t errlen) {
+  AVFrame *canvas = NULL;
+  int cfmt = -1, afmt = -1;
+  for (uint32_t t = 0; t < g->ntiles; t++) {
+    const wc_heif_image *tile = &g->tiles[t];
+    uint32_t x = (t % g->cols) * g->tile_w, y = (t / g->cols) * g->tile_h;
+    AVFrame *f = NULL;
+    int tf = -1;
+    if (!*ctx && !(*ctx = open_codec(av1_decoder(), g->av1c, (size_t)g->av1c_len, 0, err, errlen))) goto fail;
+    if (av1_item(im, ctx, tile, &f, err, errlen) < 0) goto fail;
+    if ((uint32_t)f->width != g->tile_w || (uint32_t)f->height != g->tile_h) {
+      av_frame_free(&f);
+      snprintf(err, errlen, "AVIF: a grid tile decoded to another size than its ispe");
+      goto fail;
+    }
+    if (!alpha) {
+      if (!(f = wc_image_to_pixfmt(im, f, 0, &tf, err, errlen))) goto fail;
+    } else {
+      tf = f->format;
+    }
+    if (!canvas) {
+      if (!alpha) {
+        const wc_pixfmt_desc *d = wc_pixfmt_get(tf);
+        /* chroma planes of subsampled tiles start on whole chroma samples */
+        if ((d->planes > 1 && d->sub_w[1] > 1 && (g->tile_w & 1)) || (d->planes > 1 && d->sub_h[1] > 1 && (g->tile_h & 1))) {
+          av_frame_free(&f);
+          snprintf(err, errlen, "AVIF: a grid of odd-sized %s tiles", d->name);
+          goto fail;
+        }
+        canvas = wc_frame_alloc(NULL, tf, (int)g->width, (int)g->height);
+        cfmt = tf;
+      } else if ((canvas = av_frame_alloc())) {
+        canvas->format = tf;
+        canvas->width = (int)g->width;
+        canvas->height = (int)g->height;
+        if (av_frame_get_buffer(canvas, 0) < 0) av_frame_free(&canvas);
+        afmt = tf;
+      }
+      if (!canvas) {
+        av_frame_free(&f);
+        snprintf(err, errlen, "out of memory for a %ux%u grid", g->width, g->height);
+        goto fail;
+      }
+      av_frame_copy_props(canvas, f);
+    } else if (tf != (alpha ? afmt : cfmt)) {
+      av_frame_free(&f);
+      snprintf(err, errlen, "AVIF: grid tiles decoded to different pixel formats");
+      goto fail;
+    }
+    if (!alpha) {
+      for (int p = 0; p < wc_pixfmt_get(cfmt)->planes; p++) {
+        uint64_t x0 = row_bytes(cfmt, p, x), w = row_bytes(cfmt, p, g->width) - x0, tw = row_bytes(cfmt, p, g->tile_w);
+        uint64_t y0 = wc_plane_rows(cfmt, p, y), h = wc_plane_rows(cfmt, p, g->height) - y0, th = wc_plane_rows(cfmt, p, g->tile_h);
+        if (w > tw) w = tw;
+        if (h > th) h = th;
+        for (uint64_t r = 0; r < h; r++)
+          memcpy(canvas->data[p] + (y0 + r) * (uint64_t)canvas->linesize[p] + x0, f->data[p] + r * (uint64_t)f->linesize[p],
+                 (size_t)w);
+      }
+    } else {
+      const AVPixFmtDescriptor *ad = av_pix_fmt_desc_get(afmt);
+      uint64_t bpp = ad && ad->comp[0].depth > 8 ? 2 : 1, w = (uint64_t)(g->width - x), h = (uint64_t)(g->height - y);
+      if (w > g->tile_w) w = g->tile_w;
+      if (h > g->tile_h) h = g->tile_h;
+      for (uint64_t r = 0; r < h; r++)
+        memcpy(canvas->data[0] + (y + r) * (uint64_t)canvas->linesize[0] + x * bpp, f->data[0] + r * (uint64_t)f->linesize[0],
+               (size_t)(w * bpp));
+    }
+    av_frame_free(&f);
+  }
+  *out = canvas;
+  if (fmt) *fmt = cfmt;
+  return 0;
+fail:
+  av_frame_free(&canvas);
+  return -1;
+}
+
+/* An item image: a coded AV1 item, or a grid of them. Colour in a VideoPixelFormat (*fmt), alpha raw. */
+static int avif_image(wc_image *im, AVCodecContext **ctx, const wc_heif_image *img, int alpha, AVFrame **out, int *fmt,
+                      char *err, size_t errlen) {
+  if (img->ntiles) return decode_grid(im, ctx, img, alpha, out, fmt, err, errlen);
+  if (av1_item(im, ctx, img, out, err, errlen) < 0) return -1;
+  if (!alpha && !(*out = wc_image_to_pixfmt(im, *out, 0, fmt, err, errlen))) return -1;
+  return 0;
+}
+
+/*
+ * Sample `index` of a sequence track through decoder *ctx (w: 0 colour, 1 alpha). Frames may depend on
+ * earlier ones, so decoding runs in order from the sync sample at or before index, or on from where the
+ * decoder is when that is on the way. The decoder is opened with AV_CODEC_FLAG_LOW_DELAY (libdav1d: one
+ * frame in flight), so each sample's picture comes out as it goes in; a decoder that holds pictures back
+ * is drained for the last one and flushed before the next call.
+ */
+static int seq_sample(wc_image *im, AVCodecContext **ctx, const wc_heif_track *t, int w, uint32_t index, AVFrame **out,
+                      char *err, size_t errlen) {
+  const uint8_t *d = wc_image_data(im);
+  uint32_t start = index;
+  AVFrame *f = NULL;
+  AVPacket *pkt = NULL;
+  char msg[128];
+  int ret = 0;
+  *out = NULL;
+  while (start > 0 && !t->samples[start].sync) start--;
+  if (!*ctx) {
+    if (!(*ctx = open_codec_flags(av1_decoder(), t->av1c, (size_t)t->av1c_len, 0, AV_CODEC_FLAG_LOW_DELAY, err, errlen)))
+      return -1;
+    im->seq_sent[w] = im->seq_recv[w] = start;
+    im->seq_dirty[w] = 0;
+  } else if (im->seq_dirty[w] || im->seq_recv[w] > index || im->seq_recv[w] < start) {
+    avcodec_flush_buffers(*ctx);
+    im->seq_sent[w] = im->seq_recv[w] = start;
+    im->seq_dirty[w] = 0;
+  }
+  if (!(f = av_frame_alloc()) || !(pkt = av_packet_alloc())) goto oom;
+  while (im->seq_recv[w] <= index) {
+    ret = avcodec_receive_frame(*ctx, f);
+    if (ret == 0) {
+      if (im->seq_recv[w] == index) {
+        *out = f;
+        f = NULL;
+      } else {
+        av_frame_unref(f);
+      }
+      im->seq_recv[w]++;
+      continue;
+    }
+    if (ret != AVERROR(EAGAIN)) break;
+    if (im->seq_sent[w] <= index) {
+      const wc_heif_sample *s = &t->samples[im->seq_sent[w]];
+      if (av_new_packet(pkt, (int)s->size) < 0) goto oom;
+      memcpy(pkt->data, d + s->off, s->size);
+      ret = avcodec_send_packet(*ctx, pkt);
+      av_packet_unref(pkt);
+      if (ret < 0) break;
+      im->seq_sent[w]++;
+    } else {
+      im->seq_dirty[w] = 1; /* drained: flushed before it takes the next packet */
+      if ((ret = avcodec_send_packet(*ctx, NULL)) < 0) break;
+    }
+  }
+  av_frame_free(&f);
+  av_packet_free(&pkt);
+  if (*out && (*out)->width > 0 && (*out)->height > 0) return 0;
+  av_frame_free(out);
+  im->seq_dirty[w] = 1;
+  if (ret == AVERROR_EOF || ret == AVERROR(EAGAIN) || ret == 0) {
+    snprintf(err, errlen, "AVIF (AV1): sample %u of the sequence held no picture", index);
+  } else {
+    wc_averror_str(ret, msg, sizeof msg);
+    snprintf(err, errlen, "AVIF (AV1): sample %u of the sequence: %s", index, msg);
+  }
+  return -1;
+oom:
+  av_frame_free(&f);
+  av_packet_free(&pkt);
+  snprintf(err, errlen, "out of memory");
+  return -1;
+}
+
+static int decode_avif(wc_image *im, uint32_t index, AVFrame **out, int *fmt, char *err, size_t errlen) {
+  const wc_heif *h = &im->heif;
   AVFrame *color = NULL, *alpha = NULL, *merged;
-  int cfmt;
-  if (av1_item(im, &im->ctx, &im->heif.color, &color, err, errlen) < 0) return -1;
-  if (!(color = wc_image_to_pixfmt(im, color, 0, &cfmt, err, errlen))) return -1;
-  if (!im->heif.has_alpha) {
+  int cfmt, seq = wc_image_avif_seq(im), has_alpha = seq ? h->seq_has_alpha : h->has_alpha;
+  if (seq) {
+    if (seq_sample(im, &im->ctx, &h->seq, 0, index, &color, err, errlen) < 0) return -1;
+    if (!(color = wc_image_to_pixfmt(im, color, 0, &cfmt, err, errlen))) return -1;
+  } else if (avif_image(im, &im->ctx, &h->color, 0, &color, &cfmt, err, errlen) < 0) {
+    return -1;
+  }
+  if (!has_alpha) {
     *out = color;
     *fmt = cfmt;
     return 0;
   }
-  if (av1_item(im, &im->actx, &im->heif.alpha, &alpha, err, errlen) < 0) {
+  if ((seq ? seq_sample(im, &im->actx, &h->seq_alpha, 1, index, &alpha, err, errlen)
+           : avif_image(im, &im->actx, &h->alpha, 1, &alpha, NULL, err, errlen)) < 0) {
     av_frame_free(&color);
     return -1;
   }
@@ -379,7 +566,7 @@ int wc_image_codec_decode(wc_image *im, uint32_t index, int partial, AVFrame **o
       }
       break;
     case WC_IMAGE_BMP: r = still(im, "bmp", d, im->bmp.need && im->bmp.need <= im->len ? (size_t)im->bmp.need : im->len, &f, err, errlen); break;
-    case WC_IMAGE_AVIF: return decode_avif(im, out, fmt, err, errlen);
+    case WC_IMAGE_AVIF: return decode_avif(im, index, out, fmt, err, errlen);
     default: snprintf(err, errlen, "unknown image format"); return -1;
   }
   if (r < 0) return -1;

@@ -59,12 +59,16 @@ typedef struct decode_req {
   uint32_t gen;
 } decode_req;
 
+#define MAX_TRACKS 4
+
 typedef struct img_event {
   int kind;
   double id;
-  int animated;
-  uint32_t frame_count;
-  double repetition;
+  uint32_t ntracks;
+  int selected;
+  int animated[MAX_TRACKS];
+  uint32_t frame_count[MAX_TRACKS];
+  double repetition[MAX_TRACKS];
   wc_image_out out;
   char reject_name[24];
   char message[200];
@@ -74,8 +78,10 @@ typedef struct img_decoder {
   wc_image *im;
   atomic_uint abort_gen;
   int selected;        /* the worker's [[internal selected track index]] */
+  int prefer_animation; /* [[prefer animation]]: -1 null, 0, 1 */
   int tracks_posted;
-  uint32_t posted_frames;
+  uint32_t ntracks;
+  uint32_t posted_frames[MAX_TRACKS];
   uint32_t progressive_gen; /* [[progressive frame generations]] of frame 0 (0: no entry) */
   decode_req *head, *tail;
   napi_ref borrowed_ref; /* the transferred ArrayBuffer the data lives in */
@@ -112,25 +118,47 @@ static void fatal(wc_worker *w, uint32_t epoch, const char *msg) {
   wc_worker_post_error(w, epoch, wc_error_new("EncodingError", "ImageDecoder: %s", msg));
 }
 
+/* "Get Default Selected Track Index": the primary track unless [[prefer animation]] asks for the other kind. */
+static int default_track(const img_decoder *d, const img_event *e) {
+  uint32_t primary = wc_image_primary_track(d->im);
+  if (d->prefer_animation < 0 || e->animated[primary] == d->prefer_animation) return (int)primary;
+  for (uint32_t i = 0; i < e->ntracks; i++)
+    if (e->animated[i] == d->prefer_animation) return (int)i;
+  return 0;
+}
+
+/* "Establish Tracks" (once the tracks are known), then "Update Tracks" (frame counts that grew). */
 static void post_tracks(img_decoder *d, wc_worker *w, uint32_t epoch) {
   wc_image *im = d->im;
   img_event *e;
-  uint32_t n = wc_image_frame_count(im);
   if (!d->tracks_posted) {
     if (!wc_image_tracks_known(im)) return;
     if (!(e = calloc(1, sizeof(*e)))) return;
     e->kind = EV_TRACKS;
-    e->animated = wc_image_animated(im);
-    e->frame_count = n;
-    e->repetition = wc_image_repetition_count(im);
+    e->ntracks = wc_image_track_count(im);
+    if (e->ntracks > MAX_TRACKS) e->ntracks = MAX_TRACKS;
+    for (uint32_t t = 0; t < e->ntracks; t++) {
+      wc_image_track_facts(im, t, &e->animated[t], &e->frame_count[t], &e->repetition[t]);
+      d->posted_frames[t] = e->frame_count[t];
+    }
+    e->selected = e->ntracks ? default_track(d, e) : -1;
+    d->ntracks = e->ntracks;
+    d->selected = e->selected;
+    if (e->selected >= 0) wc_image_select_track(im, (uint32_t)e->selected);
     d->tracks_posted = 1;
-    d->posted_frames = n;
     post_event(w, epoch, e);
-  } else if (n > d->posted_frames) {
-    if (!(e = calloc(1, sizeof(*e)))) return;
+  } else {
+    int grew = 0, animated;
+    uint32_t n[MAX_TRACKS];
+    double rep;
+    for (uint32_t t = 0; t < d->ntracks; t++) {
+      wc_image_track_facts(im, t, &animated, &n[t], &rep);
+      if (n[t] > d->posted_frames[t]) grew = 1;
+    }
+    if (!grew || !(e = calloc(1, sizeof(*e)))) return;
     e->kind = EV_FRAMES;
-    e->frame_count = n;
-    d->posted_frames = n;
+    e->ntracks = d->ntracks;
+    for (uint32_t t = 0; t < d->ntracks; t++) e->frame_count[t] = d->posted_frames[t] = n[t] > d->posted_frames[t] ? n[t] : d->posted_frames[t];
     post_event(w, epoch, e);
   }
 }
@@ -262,7 +290,10 @@ static void img_run(void *impl, wc_worker *w, wc_cmd *cmd) {
       int *sel = cmd->payload;
       d->selected = *sel;
       d->progressive_gen = 0;
-      wc_image_reset_decoders(d->im);
+      if (d->selected >= 0 && (uint32_t)d->selected < d->ntracks)
+        wc_image_select_track(d->im, (uint32_t)d->selected);
+      else
+        wc_image_reset_decoders(d->im);
       serve(d, w, cmd->epoch);
       break;
     }
@@ -307,9 +338,9 @@ enum {
   S_TRANSFER,
   S_MATRIX,
   S_FULL_RANGE,
-  S_ANIMATED,
-  S_FRAME_COUNT,
-  S_REPETITION,
+  S_TRACK_COUNT,
+  S_SELECTED,
+  S_TRACKS, /* then per track: animated, frame count, repetition count */
 };
 
 static int img_output_js(napi_env env, wc_codec *c, wc_event *ev, napi_value *arg) {
@@ -320,9 +351,13 @@ static int img_output_js(napi_env env, wc_codec *c, wc_event *ev, napi_value *ar
   switch (e->kind) {
     case EV_TRACKS:
     case EV_FRAMES:
-      s[S_ANIMATED] = e->animated;
-      s[S_FRAME_COUNT] = e->frame_count;
-      s[S_REPETITION] = e->repetition;
+      s[S_TRACK_COUNT] = e->ntracks;
+      s[S_SELECTED] = e->selected;
+      for (uint32_t t = 0; t < e->ntracks; t++) {
+        s[S_TRACKS + 3 * t] = e->animated[t];
+        s[S_TRACKS + 3 * t + 1] = e->frame_count[t];
+        s[S_TRACKS + 3 * t + 2] = e->repetition[t];
+      }
       return napi_get_undefined(env, arg) == napi_ok ? 0 : -1;
     case EV_REJECT:
       if (strcmp(e->reject_name, "RangeError") == 0) {
@@ -369,18 +404,19 @@ static img_decoder *from(napi_env env, napi_value h, wc_codec **pc) {
   return c->impl;
 }
 
-/* imageDecoderCreate(owner, nice, type, desiredWidth, desiredHeight) -> handle (type already known supported) */
+/* imageDecoderCreate(owner, nice, type, desiredWidth, desiredHeight, preferAnimation (-1 null, 0, 1)) -> handle
+ * (type already known supported) */
 static napi_value js_create(napi_env env, napi_callback_info info) {
-  napi_value argv[5], h;
+  napi_value argv[6], h;
   char type[96];
-  int32_t nice;
+  int32_t nice, prefer;
   uint32_t dw, dh;
   wc_image_opts o;
   img_decoder *d;
   wc_codec *c;
-  if (wc_args(env, info, 5, argv, NULL) < 0 || wc_get_int32(env, argv[1], "nice", &nice) < 0 ||
+  if (wc_args(env, info, 6, argv, NULL) < 0 || wc_get_int32(env, argv[1], "nice", &nice) < 0 ||
       wc_get_string(env, argv[2], "type", type, sizeof type) < 0 || wc_get_uint32(env, argv[3], "desiredWidth", &dw) < 0 ||
-      wc_get_uint32(env, argv[4], "desiredHeight", &dh) < 0)
+      wc_get_uint32(env, argv[4], "desiredHeight", &dh) < 0 || wc_get_int32(env, argv[5], "preferAnimation", &prefer) < 0)
     return NULL;
   memset(&o, 0, sizeof o);
   o.format = wc_image_format_from_type(type);
@@ -396,6 +432,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     return NULL;
   }
   atomic_init(&d->abort_gen, 0);
+  d->prefer_animation = prefer < 0 ? -1 : prefer > 0;
   if (!(h = wc_codec_create(env, argv[0], &img_class, d, nice, &c))) return NULL;
   d->codec = c;
   return h;

@@ -67,6 +67,7 @@ void wc_image_free(wc_image **pp) {
   sws_freeContext(im->sws_frame);
   wc_scaler_clear(&im->scaler);
   wc_png_free(&im->png);
+  wc_heif_free(&im->heif);
   wc_gif_free(&im->gif);
   wc_webp_free(&im->webp);
   free(im->buf);
@@ -114,7 +115,11 @@ int wc_image_parse(wc_image *im, char *err, size_t errlen) {
     case WC_IMAGE_GIF: r = wc_gif_scan(&im->gif, d, im->len), msg = im->gif.err; break;
     case WC_IMAGE_WEBP: r = wc_webp_scan(&im->webp, d, im->len), msg = im->webp.err; break;
     case WC_IMAGE_BMP: r = wc_bmp_scan(&im->bmp, d, im->len), msg = im->bmp.err; break;
-    case WC_IMAGE_AVIF: r = wc_heif_scan(&im->heif, d, im->len), msg = im->heif.err; break;
+    case WC_IMAGE_AVIF:
+      r = wc_heif_scan(&im->heif, d, im->len);
+      if (r == 0 && im->complete) r = wc_heif_finish(&im->heif);
+      msg = im->heif.err;
+      break;
     default: snprintf(err, errlen, "unknown image format"); return -1;
   }
   if (r < 0) {
@@ -139,7 +144,34 @@ int wc_image_tracks_known(const wc_image *im) {
   }
 }
 
+uint32_t wc_image_track_count(const wc_image *im) {
+  if (!wc_image_tracks_known(im)) return 0;
+  if (im->o.format == WC_IMAGE_AVIF) return (uint32_t)im->heif.has_still + (uint32_t)im->heif.has_seq;
+  return 1;
+}
+
+uint32_t wc_image_primary_track(const wc_image *im) {
+  if (im->o.format == WC_IMAGE_AVIF && im->heif.has_still && im->heif.has_seq && im->heif.is_sequence) return 1;
+  return 0;
+}
+
+void wc_image_track_facts(const wc_image *im, uint32_t t, int *animated, uint32_t *frames, double *repetition) {
+  wc_image tmp = *im; /* the facts functions read im->track only */
+  tmp.track = t;
+  *animated = wc_image_animated(&tmp);
+  *frames = wc_image_frame_count(&tmp);
+  *repetition = wc_image_repetition_count(&tmp);
+}
+
+void wc_image_select_track(wc_image *im, uint32_t t) {
+  wc_image_reset_decoders(im);
+  im->track = t;
+  im->ts_index = 0;
+  im->ts_value = 0;
+}
+
 int wc_image_animated(const wc_image *im) {
+  if (wc_image_avif_seq(im)) return 1;
   switch (im->o.format) {
     case WC_IMAGE_PNG: return im->png.animated;
     case WC_IMAGE_GIF: return wc_gif_animated(&im->gif);
@@ -149,6 +181,7 @@ int wc_image_animated(const wc_image *im) {
 }
 
 uint32_t wc_image_frame_count(const wc_image *im) {
+  if (wc_image_avif_seq(im)) return im->heif.seq.nsamples; /* declared by the sample table */
   switch (im->o.format) {
     case WC_IMAGE_PNG: return im->png.frames_complete;
     case WC_IMAGE_JPEG: return im->jpeg.state == 3;
@@ -175,6 +208,7 @@ static uint32_t frames_started(const wc_image *im) {
 double wc_image_repetition_count(const wc_image *im) {
   /* Repetitions after the first play. GIF's NETSCAPE count is already that (browsers play a
    * count of n n + 1 times); APNG's num_plays and WebP's loop count are total plays. */
+  if (wc_image_avif_seq(im)) return im->heif.seq.repetition;
   switch (im->o.format) {
     case WC_IMAGE_PNG:
       if (!im->png.animated) return 0;
@@ -191,6 +225,11 @@ double wc_image_repetition_count(const wc_image *im) {
 
 int wc_image_frame_state(const wc_image *im, uint32_t index, uint32_t *partial_gen) {
   if (partial_gen) *partial_gen = 0;
+  if (wc_image_avif_seq(im)) {
+    if (index >= im->heif.seq.nsamples) return WC_FRAME_RANGE;
+    if (wc_heif_sample_complete(&im->heif, index, im->len)) return WC_FRAME_READY;
+    return im->complete ? WC_FRAME_TRUNCATED : WC_FRAME_WAIT;
+  }
   if (index < wc_image_frame_count(im)) return WC_FRAME_READY;
   if (im->o.format == WC_IMAGE_JPEG && index == 0 && im->jpeg.progressive && partial_gen && !im->complete)
     *partial_gen = im->jpeg.scans;
@@ -199,6 +238,7 @@ int wc_image_frame_state(const wc_image *im, uint32_t index, uint32_t *partial_g
 }
 
 static int64_t frame_duration(const wc_image *im, uint32_t i) {
+  if (wc_image_avif_seq(im)) return i < im->heif.seq.nsamples ? im->heif.seq.samples[i].dur_us : -1;
   switch (im->o.format) {
     case WC_IMAGE_PNG: return im->png.animated && i < im->png.nframes ? im->png.frames[i].duration_us : -1;
     case WC_IMAGE_GIF: return i < im->gif.nframes ? im->gif.frames[i].duration_us : -1;
@@ -210,6 +250,7 @@ static int64_t frame_duration(const wc_image *im, uint32_t i) {
 /* "Decode Complete Frame" step 11.3: a still image's timestamp is 0; an animation's is the
  * sum of the durations before it (what "trivially generated from metadata" gives). */
 static int64_t frame_timestamp(wc_image *im, uint32_t index) {
+  if (wc_image_avif_seq(im)) return index < im->heif.seq.nsamples ? im->heif.seq.samples[index].ts_us : 0; /* stts */
   if (index < im->ts_index) {
     im->ts_index = 0;
     im->ts_value = 0;
@@ -409,8 +450,9 @@ static void colour(const wc_image *im, const AVFrame *f, int fmt, wc_image_out *
       o->full_range = 0;
       break;
     case WC_IMAGE_AVIF: {
-      const wc_heif *h = &im->heif;
-      /* nclx when present, else the AV1 sequence header's; unspecified values as AVIF's defaults (1/13/6) */
+      /* nclx (the item's, or the sequence's sample entry's) when present, else the AV1 sequence
+       * header's; unspecified values as AVIF's defaults (1/13/6) */
+      const wc_heif_colr *h = wc_image_avif_seq(im) ? &im->heif.seq.colr : &im->heif.colr;
       int p = h->has_nclx ? h->primaries : (int)f->color_primaries, t = h->has_nclx ? h->transfer : (int)f->color_trc,
           m = h->has_nclx ? h->matrix : (int)f->colorspace;
       o->primaries = p == AVCOL_PRI_UNSPECIFIED ? AVCOL_PRI_BT709 : p;
@@ -432,7 +474,7 @@ static wc_orientation orientation(const wc_image *im) {
   switch (im->o.format) {
     case WC_IMAGE_JPEG: return wc_orientation_from_exif(im->jpeg.orientation);
     case WC_IMAGE_PNG: return wc_orientation_from_exif(im->png.orientation);
-    case WC_IMAGE_AVIF: return im->heif.orientation;
+    case WC_IMAGE_AVIF: return wc_image_avif_seq(im) ? (wc_orientation){0, 0} : im->heif.orientation;
     default: return (wc_orientation){0, 0};
   }
 }

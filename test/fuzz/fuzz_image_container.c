@@ -106,7 +106,7 @@ static void F(release_)(STATE_T *s) { (void)s; }
 #elif FORMAT == HEIF
 #define STATE_T wc_heif
 #define SCAN wc_heif_scan
-static void F(release_)(STATE_T *s) { (void)s; }
+static void F(release_)(STATE_T *s) { wc_heif_free(s); }
 #else
 #error "FORMAT must be one of PNG JPEG GIF WEBP BMP HEIF"
 #endif
@@ -115,7 +115,12 @@ static void F(release_)(STATE_T *s) { (void)s; }
 static int F(scan_)(STATE_T *s, const uint8_t *data, size_t len, int pieces, uint64_t seed) {
   int r = 0;
   memset(s, 0, sizeof(*s));
+#if FORMAT == HEIF
+  /* the data is then complete (a file whose brands promise a moov that never came has its still only) */
+  if (!pieces) return (r = SCAN(s, data, len)) < 0 ? r : wc_heif_finish(s);
+#else
   if (!pieces) return SCAN(s, data, len);
+#endif
   {
     size_t have = 0;
     uint64_t rs = seed;
@@ -131,6 +136,9 @@ static int F(scan_)(STATE_T *s, const uint8_t *data, size_t len, int pieces, uin
       if (r < 0) break;
     }
   }
+#if FORMAT == HEIF
+  if (r == 0) r = wc_heif_finish(s);
+#endif
   return r;
 }
 
@@ -162,9 +170,34 @@ static void F(compare_)(const STATE_T *a, const STATE_T *b) {
   SAME(width); SAME(height); SAME(need); SAME(have_header);
 #elif FORMAT == HEIF
   SAME(state); SAME(color.width); SAME(color.height); SAME(color.size); SAME(color.end); SAME(has_alpha);
-  SAME(orientation.rotation); SAME(orientation.flip);
+  SAME(orientation.rotation); SAME(orientation.flip); SAME(has_still); SAME(color.ntiles); SAME(alpha.ntiles);
+  SAME(has_seq); SAME(seq.nsamples); SAME(seq.end); SAME(seq_has_alpha); SAME(is_sequence);
+  FUZZ_CHECK(a->seq.repetition == b->seq.repetition, "repetition differs");
+  for (uint32_t i = 0; i < a->seq.nsamples; i++)
+    FUZZ_CHECK(a->seq.samples[i].off == b->seq.samples[i].off && a->seq.samples[i].size == b->seq.samples[i].size &&
+                   a->seq.samples[i].ts_us == b->seq.samples[i].ts_us, "sample %u differs", i);
 #endif
 }
+
+#if FORMAT == HEIF
+/* An item's extents (a grid: each tile's) copied into an exact-size buffer. */
+static void F(copy_image_)(const wc_heif_image *img, const uint8_t *data, size_t len) {
+  if (img->ntiles) {
+    FUZZ_CHECK(img->ntiles == img->rows * img->cols && img->ntiles <= WC_HEIF_MAX_TILES, "grid of %u tiles", img->ntiles);
+    for (uint32_t t = 0; t < img->ntiles; t++) {
+      FUZZ_CHECK(!img->tiles[t].ntiles, "a tile that is a grid");
+      F(copy_image_)(&img->tiles[t], data, len);
+    }
+    return;
+  }
+  FUZZ_CHECK(img->end <= len, "an item past the data");
+  {
+    uint8_t *buf = malloc(img->size ? (size_t)img->size : 1);
+    wc_heif_copy_data(img, data, buf);
+    free(buf);
+  }
+}
+#endif
 
 static void F(exercise_)(const STATE_T *s, const uint8_t *data, size_t len) {
   (void)data; /* PNG and JPEG check ranges only */
@@ -218,17 +251,15 @@ static void F(exercise_)(const STATE_T *s, const uint8_t *data, size_t len) {
 #elif FORMAT == BMP
   (void)s; (void)data; (void)len;
 #elif FORMAT == HEIF
-  if (!wc_heif_frame_complete(s, len)) return;
-  {
-    uint8_t *buf = malloc(s->color.size ? (size_t)s->color.size : 1);
-    wc_heif_copy_data(&s->color, data, buf);
-    free(buf);
-    if (s->has_alpha) {
-      buf = malloc(s->alpha.size ? (size_t)s->alpha.size : 1);
-      wc_heif_copy_data(&s->alpha, data, buf);
-      free(buf);
-    }
+  for (uint32_t i = 0; i < s->seq.nsamples; i++) {
+    FUZZ_CHECK(s->seq.samples[i].dur_us >= 0 && s->seq.samples[i].ts_us >= 0, "sample %u timing", i);
+    if (wc_heif_sample_complete(s, i, len))
+      FUZZ_CHECK(s->seq.samples[i].off + s->seq.samples[i].size <= len, "sample %u past the data", i);
   }
+  if (s->has_seq) FUZZ_CHECK(s->seq.width >= 1 && s->seq.width <= WC_IMAGE_MAX_SIDE, "sequence width %u", s->seq.width);
+  if (!wc_heif_frame_complete(s, len)) return;
+  F(copy_image_)(&s->color, data, len);
+  if (s->has_alpha) F(copy_image_)(&s->alpha, data, len);
 #endif
 }
 

@@ -27,7 +27,10 @@ static uint64_t declared_pixels(const wc_image *im) {
     case WC_IMAGE_GIF: return (uint64_t)im->gif.width * im->gif.height;
     case WC_IMAGE_WEBP: return (uint64_t)im->webp.width * im->webp.height;
     case WC_IMAGE_BMP: return (uint64_t)im->bmp.width * im->bmp.height;
-    case WC_IMAGE_AVIF: return (uint64_t)im->heif.color.width * im->heif.color.height;
+    case WC_IMAGE_AVIF: {
+      uint64_t a = (uint64_t)im->heif.color.width * im->heif.color.height, b = (uint64_t)im->heif.seq.width * im->heif.seq.height;
+      return a > b ? a : b;
+    }
     default: return 0;
   }
 }
@@ -61,10 +64,9 @@ static void check_output(const wc_image_out *o) {
   }
 }
 
-static void decode_ready(wc_image *im, int backwards) {
+static void decode_track(wc_image *im, int backwards) {
   char err[256];
   uint32_t n = wc_image_frame_count(im);
-  if (declared_pixels(im) > (4u << 20)) return;
   if (n > 6) n = 6;
   for (uint32_t k = 0; k < n; k++) {
     uint32_t i = backwards ? n - 1 - k : k;
@@ -73,6 +75,16 @@ static void decode_ready(wc_image *im, int backwards) {
     if (wc_image_decode(im, i, 0, &o, err, sizeof err) < 0) return; /* EncodingError: the decoder would close */
     check_output(&o);
     av_frame_free(&o.frame);
+  }
+}
+
+/* Every track (an AVIF with a still and a sequence has two), as the selected setter switches them. */
+static void decode_ready(wc_image *im, int backwards) {
+  uint32_t n = wc_image_track_count(im);
+  if (declared_pixels(im) > (4u << 20)) return;
+  for (uint32_t t = 0; t < n; t++) {
+    wc_image_select_track(im, t);
+    decode_track(im, backwards);
   }
 }
 

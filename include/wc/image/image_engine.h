@@ -72,11 +72,22 @@ int wc_image_complete(const wc_image *im);
 /* Runs the container parser over what has arrived. 0, or -1 with a message (the data is malformed). */
 int wc_image_parse(wc_image *im, char *err, size_t errlen);
 
-/* Track facts; valid once wc_image_tracks_known. */
+/* Track facts; valid once wc_image_tracks_known. Every format has one track, except an AVIF with
+ * both a still image (its primary item) and an image sequence: track 0 the still, track 1 the
+ * sequence (Chrome's order). wc_image_primary_track: the one the file marks as its main one
+ * (AVIF: the sequence when the major brand is 'avis'). */
 int wc_image_tracks_known(const wc_image *im);
+uint32_t wc_image_track_count(const wc_image *im);
+uint32_t wc_image_primary_track(const wc_image *im);
+/* The facts of track t: animated, frame count (frames whose data is all here, or the count the file
+ * declares: an AVIF sequence's sample table), repetition count (INFINITY: forever). */
+void wc_image_track_facts(const wc_image *im, uint32_t t, int *animated, uint32_t *frames, double *repetition);
+/* Decoding uses track t from now on (decoder state is dropped). Track 0 until then. */
+void wc_image_select_track(wc_image *im, uint32_t t);
+/* The selected track's facts. */
 int wc_image_animated(const wc_image *im);
-uint32_t wc_image_frame_count(const wc_image *im); /* frames whose data is all here */
-double wc_image_repetition_count(const wc_image *im); /* INFINITY: forever */
+uint32_t wc_image_frame_count(const wc_image *im);
+double wc_image_repetition_count(const wc_image *im);
 
 /* See enum wc_image_frame_state. For a progressive JPEG, *partial_gen (may be NULL) gets the
  * generation a partial decode would have now (complete scans), 0 when none. */

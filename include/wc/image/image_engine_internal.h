@@ -33,6 +33,11 @@ struct wc_image {
   /* decoders */
   AVCodecContext *ctx;       /* the format's libavcodec decoder (AVIF: the colour image's) */
   AVCodecContext *actx;      /* AVIF alpha */
+  uint32_t track;            /* the selected track (wc_image_select_track) */
+  /* AVIF sequence decoding, colour [0] and alpha [1] on ctx/actx: the next sample to send and the
+   * next whose picture comes out; dirty: the decoder was drained and must be flushed first */
+  uint32_t seq_sent[2], seq_recv[2];
+  int seq_dirty[2];
   uint32_t apng_next;        /* the APNG frame the apng decoder expects next */
   AVFrame *apng_last;        /* its last output (the composited canvas) */
   wc_gif_canvas gifc;
@@ -53,6 +58,11 @@ struct wc_image {
   uint32_t ts_index;
   int64_t ts_value;
 };
+
+/* The selected track is an AVIF image sequence. */
+static inline int wc_image_avif_seq(const wc_image *im) {
+  return im->o.format == WC_IMAGE_AVIF && im->heif.has_seq && im->track == (im->heif.has_still ? 1u : 0u);
+}
 
 static inline const uint8_t *wc_image_data(const wc_image *im) { return im->borrowed ? im->borrowed : im->buf; }
 
