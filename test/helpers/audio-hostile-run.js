@@ -6,25 +6,11 @@
 // Usage: node audio-hostile-run.js <clip> <seed> <rounds>
 const wc = require('../..');
 const { loadAudioTrack } = require('./audio');
+const { prng, damage } = require('./damage');
 
 const [clip, seedArg, roundsArg] = process.argv.slice(2);
-let seed = Number(seedArg) >>> 0 || 1;
-const rand = () => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed / 0x100000000; };
-const randInt = (n) => Math.floor(rand() * n);
-
-function mutate(data, kind) {
-  const d = new Uint8Array(data);
-  switch (kind) {
-    case 'random': return Uint8Array.from({ length: 1 + randInt(2048) }, () => randInt(256));
-    case 'truncated': return d.slice(0, randInt(d.length + 1));
-    case 'flipped': {
-      for (let n = 1 + randInt(16); n > 0; n--) { const i = randInt(d.length); d[i] ^= 1 << randInt(8); }
-      return d;
-    }
-    case 'empty': return new Uint8Array(0);
-    default: return d;
-  }
-}
+const { rand, randInt } = prng(seedArg);
+const mutate = (data, kind) => damage(randInt, data, kind, { randomLength: 2048, drawOnEmpty: true });
 
 const cfg = (t, description) => ({ codec: t.codec, sampleRate: t.sampleRate, numberOfChannels: t.numberOfChannels,
   ...(description ? { description } : {}) });

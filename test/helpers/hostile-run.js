@@ -5,36 +5,11 @@
 // Usage: node hostile-run.js <fixture> <seed> <rounds>
 const wc = require('../..');
 const { loadTrack } = require('./media');
+const { prng, damage } = require('./damage');
 
 const [file, seedArg, roundsArg] = process.argv.slice(2);
-let seed = Number(seedArg) >>> 0 || 1;
-const rand = () => {
-  // xorshift32: deterministic per seed
-  seed ^= seed << 13; seed >>>= 0;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5; seed >>>= 0;
-  return seed / 0x100000000;
-};
-const randInt = (n) => Math.floor(rand() * n);
-
-function mutate(data, kind) {
-  const d = new Uint8Array(data);
-  switch (kind) {
-    case 'random': {
-      const r = new Uint8Array(1 + randInt(4096));
-      for (let i = 0; i < r.length; i++) r[i] = randInt(256);
-      return r;
-    }
-    case 'truncated': return d.slice(0, randInt(d.length + 1));
-    case 'flipped': {
-      const n = 1 + randInt(16);
-      for (let i = 0; i < n && d.length; i++) d[randInt(d.length)] ^= 1 << randInt(8);
-      return d;
-    }
-    case 'empty': return new Uint8Array(0);
-    default: return d;
-  }
-}
+const { rand, randInt } = prng(seedArg);
+const mutate = (data, kind) => damage(randInt, data, kind);
 
 async function round(track, stats) {
   const kinds = ['random', 'truncated', 'flipped', 'flipped', 'empty'];

@@ -7,28 +7,11 @@
 const fs = require('node:fs');
 const { ImageDecoder } = require('../..');
 const { make, typeOf, streamOf } = require('./image');
+const { prng, damage } = require('./damage');
 
 const [name, seedArg, roundsArg] = process.argv.slice(2);
-let seed = Number(seedArg) >>> 0 || 1;
-const rand = () => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed / 0x100000000; };
-const randInt = (n) => Math.floor(rand() * n);
-
-function mutate(data, kind) {
-  const d = new Uint8Array(data);
-  switch (kind) {
-    case 'random': return Uint8Array.from({ length: 1 + randInt(4096) }, () => randInt(256));
-    case 'truncated': return d.slice(0, 1 + randInt(d.length - 1));
-    case 'flipped':
-      for (let n = 1 + randInt(8); n > 0; n--) { const i = randInt(d.length); d[i] ^= 1 << randInt(8); }
-      return d;
-    case 'overwritten': {
-      const at = randInt(d.length);
-      for (let i = at; i < Math.min(d.length, at + 1 + randInt(16)); i++) d[i] = [0, 255, randInt(256)][randInt(3)];
-      return d;
-    }
-    default: return d;
-  }
-}
+const { randInt } = prng(seedArg);
+const mutate = (data, kind) => damage(randInt, data, kind, { flips: 8, properPrefix: true });
 
 const OK = new Set(['EncodingError', 'RangeError']);
 
