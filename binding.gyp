@@ -1,5 +1,5 @@
 {
-  # FFmpeg (libavcodec, libavutil, libswscale, libswresample) and libopus come from pkg-config; scripts/build.js
+  # FFmpeg (libavcodec, libavutil, libswscale, libswresample), libopus and lcms2 (ImageDecoder's ICC profiles) come from pkg-config; scripts/build.js
   # checks for it (and for the minimum version) first and explains what to install.
   # WC_SANITIZE=1 builds with AddressSanitizer + UndefinedBehaviorSanitizer;
   # WC_WERROR=1 turns warnings into errors (CI).
@@ -51,6 +51,7 @@
         "src/formats/image_heif.c",
         "src/image/image_engine.c",
         "src/image/image_codecs.c",
+        "src/image/image_icc.c",
         "src/image/image_decoder.c"
       ],
       "include_dirs": ["include"],
@@ -61,16 +62,16 @@
         "-fvisibility=hidden",
         "-Wall",
         "-Wextra",
-        "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample opus)"
+        "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample opus lcms2)"
       ],
-      "libraries": ["<!@(pkg-config --libs libavcodec libavutil libswscale libswresample opus)", "-lpthread"],
+      "libraries": ["<!@(pkg-config --libs libavcodec libavutil libswscale libswresample opus lcms2)", "-lpthread"],
       "xcode_settings": {
         "OTHER_CFLAGS": [
           "-std=c11",
           "-fvisibility=hidden",
           "-Wall",
           "-Wextra",
-          "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample opus)"
+          "<!@(pkg-config --cflags libavcodec libavutil libswscale libswresample opus lcms2)"
         ]
       },
       "conditions": [

@@ -227,12 +227,13 @@ class ImageDecoder {
     const essence = imageEssence(c.type);
     const supported = binding.imageTypeSupported(essence);
     if (supported) {
-      // "configure the image decoder": desiredWidth/desiredHeight go to the decoder; colorSpaceConversion has
-      // nothing to convert (no ICC profile is applied either way: see the README).
+      // "configure the image decoder": desiredWidth/desiredHeight and colorSpaceConversion go to the decoder
+      // ("default": an embedded ICC profile is converted to sRGB, as browsers draw the image; "none": ignored).
       // [[prefer animation]] goes to the worker, which runs "Get Default Selected Track Index" as it establishes
       // the tracks (decode() calls made before then are answered from the track it selects).
       const prefer = c.preferAnimation === null ? -1 : c.preferAnimation ? 1 : 0;
-      this.#h = binding.imageDecoderCreate(this, options.workerNice, essence, c.desiredWidth ?? 0, c.desiredHeight ?? 0, prefer);
+      this.#h = binding.imageDecoderCreate(this, options.workerNice, essence, c.desiredWidth ?? 0, c.desiredHeight ?? 0, prefer,
+        c.colorSpaceConversion === 'default');
     }
     if (c.stream) {
       if (!supported) this.#close(new DOMException(`ImageDecoder: the type "${c.type}" is not supported`, 'NotSupportedError'));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the native addon with node-gyp, after checking that FFmpeg's development
 // files are present (pkg-config: libavcodec, libavutil, libswscale, libswresample, FFmpeg >= 5.1;
-// libopus for the Opus encoder).
+// libopus for the Opus encoder; Little CMS 2 (lcms2) for ImageDecoder's ICC profiles).
 //
 //   node scripts/build.js              release build into build/Release
 //   node scripts/build.js --sanitize   ASan+UBSan build in build-asan/ (build/ is left alone)
@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const MIN = { libavcodec: '59.37.100', libavutil: '57.28.100', libswscale: '6.7.100', libswresample: '4.7.100', opus: '1.1' };
+const MIN = { libavcodec: '59.37.100', libavutil: '57.28.100', libswscale: '6.7.100', libswresample: '4.7.100', opus: '1.1', lcms2: '2.9' };
 
 function fail(msg) {
   process.stderr.write(`\nwebcodecs-native: ${msg}\n\n`);
@@ -22,13 +22,13 @@ function fail(msg) {
 
 function missingFfmpeg(detail) {
   fail(`FFmpeg's development files were not found (${detail}).
-It needs libavcodec, libavutil, libswscale and libswresample of FFmpeg 5.1 or newer, and libopus,
-found through pkg-config.
+It needs libavcodec, libavutil, libswscale and libswresample of FFmpeg 5.1 or newer, libopus and
+Little CMS 2 (lcms2), found through pkg-config.
 Install them, then run npm install again:
 
-  Debian / Ubuntu:  sudo apt-get install -y pkg-config libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopus-dev
-  Fedora:           sudo dnf install -y pkgconf-pkg-config ffmpeg-free-devel opus-devel   (or ffmpeg-devel from RPM Fusion)
-  macOS (Homebrew): brew install pkg-config ffmpeg opus
+  Debian / Ubuntu:  sudo apt-get install -y pkg-config libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libopus-dev liblcms2-dev
+  Fedora:           sudo dnf install -y pkgconf-pkg-config ffmpeg-free-devel opus-devel lcms2-devel   (or ffmpeg-devel from RPM Fusion)
+  macOS (Homebrew): brew install pkg-config ffmpeg opus little-cms2
 
 If FFmpeg is installed somewhere else, point PKG_CONFIG_PATH at its lib/pkgconfig folder.`);
 }
@@ -41,7 +41,7 @@ function checkFfmpeg() {
     if (have.status !== 0) missingFfmpeg(`pkg-config does not know ${lib}`);
     const ok = spawnSync('pkg-config', [`--atleast-version=${min}`, lib]);
     if (ok.status !== 0) {
-      fail(`${lib} ${have.stdout.trim()} is too old: ${lib === 'opus' ? 'libopus' : 'FFmpeg 5.1'} or newer is needed (${lib} >= ${min}).`);
+      fail(`${lib} ${have.stdout.trim()} is too old: ${lib === 'opus' ? 'libopus' : lib === 'lcms2' ? 'lcms2 2.9' : 'FFmpeg 5.1'} or newer is needed (${lib} >= ${min}).`);
     }
   }
 }

@@ -103,6 +103,11 @@ int wc_webp_scan(wc_webp *st, const uint8_t *data, size_t len) {
     if (end > st->riff_end) end = st->riff_end; /* a missing pad byte at the very end is tolerated */
     if (len < end) return WC_IMG_OK;
     d = data + p + 8;
+    if (fcc == FCC('I', 'C', 'C', 'P') && st->extended && !st->has_icc) {
+      st->has_icc = 1;
+      st->icc_off = p + 8;
+      st->icc_len = n;
+    }
     if (p == 12) {
       /* the first chunk says which kind of file this is */
       if (fcc == FCC('V', 'P', '8', 'X')) {

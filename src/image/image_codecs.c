@@ -570,6 +570,19 @@ int wc_image_codec_decode(wc_image *im, uint32_t index, int partial, AVFrame **o
     default: snprintf(err, errlen, "unknown image format"); return -1;
   }
   if (r < 0) return -1;
+  if (im->o.format == WC_IMAGE_PNG || im->o.format == WC_IMAGE_JPEG) {
+    /* the ICC profile libavcodec read (PNG iCCP inflated, JPEG APP2 segments joined), for image_icc.c */
+    const AVFrameSideData *sd = av_frame_get_side_data(f, AV_FRAME_DATA_ICC_PROFILE);
+    if (sd && sd->size > 0 && (!im->icc_side || im->icc_side_len != sd->size || memcmp(im->icc_side, sd->data, sd->size))) {
+      uint8_t *c = malloc(sd->size);
+      if (c) {
+        memcpy(c, sd->data, sd->size);
+        free(im->icc_side);
+        im->icc_side = c;
+        im->icc_side_len = sd->size;
+      }
+    }
+  }
   if (!(f = wc_image_to_pixfmt(im, f, rgb, fmt, err, errlen))) return -1;
   *out = f;
   return 0;

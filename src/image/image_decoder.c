@@ -404,24 +404,27 @@ static img_decoder *from(napi_env env, napi_value h, wc_codec **pc) {
   return c->impl;
 }
 
-/* imageDecoderCreate(owner, nice, type, desiredWidth, desiredHeight, preferAnimation (-1 null, 0, 1)) -> handle
- * (type already known supported) */
+/* imageDecoderCreate(owner, nice, type, desiredWidth, desiredHeight, preferAnimation (-1 null, 0, 1),
+ * convertIcc (colorSpaceConversion "default")) -> handle (type already known supported) */
 static napi_value js_create(napi_env env, napi_callback_info info) {
-  napi_value argv[6], h;
+  napi_value argv[7], h;
+  int convert;
   char type[96];
   int32_t nice, prefer;
   uint32_t dw, dh;
   wc_image_opts o;
   img_decoder *d;
   wc_codec *c;
-  if (wc_args(env, info, 6, argv, NULL) < 0 || wc_get_int32(env, argv[1], "nice", &nice) < 0 ||
+  if (wc_args(env, info, 7, argv, NULL) < 0 || wc_get_int32(env, argv[1], "nice", &nice) < 0 ||
       wc_get_string(env, argv[2], "type", type, sizeof type) < 0 || wc_get_uint32(env, argv[3], "desiredWidth", &dw) < 0 ||
-      wc_get_uint32(env, argv[4], "desiredHeight", &dh) < 0 || wc_get_int32(env, argv[5], "preferAnimation", &prefer) < 0)
+      wc_get_uint32(env, argv[4], "desiredHeight", &dh) < 0 || wc_get_int32(env, argv[5], "preferAnimation", &prefer) < 0 ||
+      wc_get_bool(env, argv[6], "convertIcc", &convert) < 0)
     return NULL;
   memset(&o, 0, sizeof o);
   o.format = wc_image_format_from_type(type);
   o.desired_width = dw;
   o.desired_height = dh;
+  o.convert_icc = convert;
   if (!o.format) {
     wc_throw_type(env, "imageDecoderCreate: unsupported type %s", type);
     return NULL;

@@ -68,6 +68,8 @@ void wc_image_free(wc_image **pp) {
   wc_scaler_clear(&im->scaler);
   wc_png_free(&im->png);
   wc_heif_free(&im->heif);
+  wc_image_icc_close(im);
+  free(im->icc_side);
   wc_gif_free(&im->gif);
   wc_webp_free(&im->webp);
   free(im->buf);
@@ -479,7 +481,26 @@ static wc_orientation orientation(const wc_image *im) {
   }
 }
 
+/* The embedded ICC profile of the selected track, or NULL. */
+static const uint8_t *icc_profile(const wc_image *im, size_t *len) {
+  const uint8_t *d = wc_image_data(im);
+  switch (im->o.format) {
+    case WC_IMAGE_PNG: case WC_IMAGE_JPEG: *len = im->icc_side_len; return im->icc_side; /* libavcodec found it */
+    case WC_IMAGE_WEBP:
+      *len = im->webp.icc_len;
+      return im->webp.has_icc && im->webp.icc_off + im->webp.icc_len <= im->len ? d + im->webp.icc_off : NULL;
+    case WC_IMAGE_AVIF: {
+      const wc_heif_colr *c = wc_image_avif_seq(im) ? &im->heif.seq.colr : &im->heif.colr;
+      *len = (size_t)c->icc_len;
+      return c->has_icc && c->icc_off + c->icc_len <= im->len ? d + c->icc_off : NULL;
+    }
+    default: return NULL;
+  }
+}
+
 int wc_image_decode(wc_image *im, uint32_t index, int partial, wc_image_out *out, char *err, size_t errlen) {
+  const uint8_t *icc;
+  size_t icc_len = 0;
   AVFrame *f = NULL;
   int fmt = -1;
   memset(out, 0, sizeof(*out));
@@ -489,6 +510,12 @@ int wc_image_decode(wc_image *im, uint32_t index, int partial, wc_image_out *out
     return 0;
   }
   if (wc_image_codec_decode(im, index, partial, &f, &fmt, err, errlen) < 0) return -1;
+  if (im->o.convert_icc && (icc = icc_profile(im, &icc_len))) {
+    /* colorSpaceConversion "default": the profile's colours as sRGB (the YUV -> RGB step uses the frame's own
+     * matrix and range, as colour() reports them) */
+    colour(im, f, fmt, out);
+    if (!(f = wc_image_icc_to_srgb(im, icc, icc_len, f, &fmt, out->matrix, out->full_range, err, errlen))) return -1;
+  }
   if (!(f = scale(im, f, fmt, err, errlen))) return -1;
   out->frame = f;
   out->format = fmt;

@@ -3,7 +3,8 @@
  * engine (src/image/image_engine.c, image_codecs.c) with libavcodec's decoders:
  *   byte 0: format (1 PNG, 2 JPEG, 3 GIF, 4 WebP, 5 BMP, 6 AVIF, modulo 6)
  *   byte 1: bit 0 stream (the rest arrives in two pieces, else adopted whole), bits 1-2 desired
- *           size (none, 8x8 set once the header is parsed (whole data only), 17x9), bit 3 decode the frames backwards
+ *           size (none, 8x8 set once the header is parsed (whole data only), 17x9), bit 3 decode the frames backwards,
+ *           bit 4 colorSpaceConversion "none" (else embedded ICC profiles are converted, image_icc.c)
  *   the rest: the file
  * Every frame the engine says is READY (at most 6) is decoded; each output must be a frame in a
  * VideoPixelFormat of a positive size within the limits whose visible rect copies out (exact-size
@@ -99,6 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&opts, 0, sizeof opts);
   opts.format = 1 + data[0] % 6;
   flags = data[1];
+  opts.convert_icc = !(flags & 16);
   if ((flags >> 1 & 3) == 1) opts.desired_width = opts.desired_height = 0; /* 8x8: set after parsing (whole data only) */
   if ((flags >> 1 & 3) == 2) {
     opts.desired_width = 17;

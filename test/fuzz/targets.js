@@ -46,7 +46,7 @@ const targets = [
   // every image container parser in one target (picked by the file's signature): one build and one fuzzing slot
   { name: 'image_container', source: 'fuzz_image_container.c', defines: [], sources: IMAGE_FORMATS, maxLen: 65536 },
   { name: 'image_decode', source: 'fuzz_image_decode.c', defines: [], sources: [...ENGINE, ...IMAGE_FORMATS,
-    'src/image/image_engine.c', 'src/image/image_codecs.c'], maxLen: 262144 },
+    'src/image/image_engine.c', 'src/image/image_codecs.c', 'src/image/image_icc.c'], maxLen: 262144 },
 ].map((t) => ({
   ...t,
   binary: path.join(outDir, `fuzz_${t.name}`),
@@ -62,8 +62,8 @@ function cleanEnv(env = process.env) {
 }
 
 function pkgConfig(flag) {
-  const r = spawnSync('pkg-config', [flag, 'libavcodec', 'libavutil', 'libswscale', 'libswresample'], { encoding: 'utf8', env: cleanEnv() });
-  if (r.status !== 0) throw new Error(`pkg-config ${flag} libavcodec libavutil libswscale libswresample failed:\n${r.stderr || r.error}`);
+  const r = spawnSync('pkg-config', [flag, 'libavcodec', 'libavutil', 'libswscale', 'libswresample', 'lcms2'], { encoding: 'utf8', env: cleanEnv() });
+  if (r.status !== 0) throw new Error(`pkg-config ${flag} libavcodec libavutil libswscale libswresample lcms2 failed:\n${r.stderr || r.error}`);
   return r.stdout.trim().split(/\s+/).filter(Boolean);
 }
 

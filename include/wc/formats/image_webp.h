@@ -42,6 +42,8 @@ typedef struct wc_webp {
   uint32_t loop_count;    /* 0 = forever */
   int has_image;          /* a still VP8/VP8L chunk was found */
   int still_lossless, still_alpha;
+  int has_icc;            /* an ICCP chunk: the ICC profile at [icc_off, icc_off + icc_len) */
+  uint64_t icc_off, icc_len;
   wc_webp_frame *frames;
   uint32_t nframes, cap;
   uint32_t frames_complete;

@@ -35,6 +35,7 @@ int wc_image_format_available(int format);
 typedef struct wc_image_opts {
   int format;
   uint32_t desired_width, desired_height; /* 0: the image's own size */
+  int convert_icc; /* colorSpaceConversion "default": an embedded RGB ICC profile is converted to sRGB */
 } wc_image_opts;
 
 typedef struct wc_image_out {

@@ -49,6 +49,14 @@ struct wc_image {
   struct SwsContext *sws;       /* RGB-family conversion to RGBA and desiredWidth/Height scaling */
   wc_scaler scaler;             /* other formats without a VideoPixelFormat (wc_decoder_convert_frame) */
   struct SwsContext *sws_frame; /* animated WebP frames to RGBA */
+  /* ICC (image_icc.c): the profile libavcodec's png/mjpeg decoders found (frame side data), the lcms2
+   * context and transform, and the profile bytes it was made for */
+  uint8_t *icc_side;
+  size_t icc_side_len;
+  void *icc_ctx, *icc_xform;
+  uint8_t *icc_key;
+  size_t icc_key_len;
+  int icc_bad;
   /* the last output, for a repeated decode() of the same frame */
   AVFrame *last;
   int last_valid;
@@ -73,6 +81,12 @@ void wc_image_codecs_close(wc_image *im);
 /* image_engine.c: a decoded frame in any AVPixelFormat -> one in a VideoPixelFormat (rgb_family: RGB
  * formats convert to RGBA/RGBX, else to the nearest YUV format). Takes in. NULL with a message. */
 AVFrame *wc_image_to_pixfmt(wc_image *im, AVFrame *in, int rgb_family, int *fmt, char *err, size_t errlen);
+/* image_icc.c: in (format *fmt) converted from the ICC profile to sRGB RGBA/RGBX (*fmt updated); in itself
+ * when the profile is not an RGB profile lcms2 reads. Takes in. NULL with a message. */
+AVFrame *wc_image_icc_to_srgb(wc_image *im, const uint8_t *icc, size_t len, AVFrame *in, int *fmt, int matrix, int full_range,
+                              char *err, size_t errlen);
+void wc_image_icc_close(wc_image *im);
+
 /* A new RGBA frame holding a copy of an RGBA canvas (stride w * 4). */
 AVFrame *wc_image_canvas_frame(const uint8_t *rgba, uint32_t w, uint32_t h);
 
