@@ -58,10 +58,11 @@ async function refs() {
     if (!ok) bad++;
     const passed = (r.stdout.match(/^ok /gm) || []).length;
     const failed = (r.stdout.match(/^not ok /gm) || []).length;
-    console.log(`== ${rt.name} (${version}): ${ok ? 'PASS' : 'FAIL'} ${passed} passed, ${failed} failed, ${secs} s`);
+    const skipped = (r.stdout.match(/^skip /gm) || []).length;
+    console.log(`== ${rt.name} (${version}): ${ok ? 'PASS' : 'FAIL'} ${passed} passed, ${failed} failed, ${skipped} skipped, ${secs} s`);
     process.stdout.write(r.stdout);
     if (!ok) process.stdout.write(`status ${r.status} signal ${r.signal}\n${r.stderr}\n`);
-    rows.push(`${rt.name}\t${version}\t${ok ? 'PASS' : 'FAIL'}\t${passed}/${passed + failed}\t${secs} s`);
+    rows.push(`${rt.name}\t${version}\t${ok ? 'PASS' : 'FAIL'}\t${passed}/${passed + failed}${skipped ? ` (${skipped} skipped)` : ''}\t${secs} s`);
   }
   console.log(`\nruntime suite:\n${rows.join('\n')}`);
   fs.rmSync(proj, { recursive: true, force: true });

@@ -152,6 +152,29 @@ await check('worker-threads', async () => {
   if (out.error) throw new Error(out.error);
   sameAsFfmpeg(out.frames);
 });
+// The runtime's web Worker (a global `Worker`: Bun, Deno; Node has none, only node:worker_threads):
+// the bit-exact decode in one, then one terminated while its decoder is busy (the process must go on:
+// a decode afterwards on this thread is still bit-exact).
+if (typeof globalThis.Worker === 'function') {
+  await check('web-worker', async () => {
+    const run = (mode, onMessage) => new Promise((resolve, reject) => {
+      const w = new globalThis.Worker(new URL('./web-worker.mjs', import.meta.url), { type: 'module' });
+      w.onmessage = (ev) => onMessage(ev.data, w, resolve, reject);
+      w.onerror = (ev) => { ev.preventDefault?.(); w.terminate(); reject(new Error(`worker error: ${ev.message}`)); };
+      w.postMessage({ mode, refs });
+    });
+    const out = await run('decode', (data, w, resolve) => { w.terminate(); resolve(data); });
+    if (out.error) throw new Error(out.error);
+    sameAsFfmpeg(out.frames);
+    const busy = await run('busy', (data, w, resolve) => { w.terminate(); resolve(data); });
+    if (busy.error) throw new Error(busy.error);
+    assert(busy.busy > 0, `the worker's decoder was not busy when terminated (queue ${busy.busy})`);
+    await new Promise((r) => setTimeout(r, 100));
+    sameAsFfmpeg(await decodeRefs(wc));
+  });
+} else {
+  console.log('skip web-worker: no global Worker in this runtime (Node: node:worker_threads only, checked above)');
+}
 const self = process.env.WC_RUNTIME_ARGS ? JSON.parse(process.env.WC_RUNTIME_ARGS) : [];
 for (const mode of ['idle', 'busy']) {
   await check(`exit-${mode}`, () => {
