@@ -168,8 +168,9 @@ int wc_gif_canvas_init(wc_gif_canvas *c, const wc_gif *st) {
   c->lzw_prefix = malloc(4096 * sizeof(uint16_t));
   c->lzw_suffix = malloc(4096);
   c->lzw_stack = malloc(4097);
+  c->lzw_len = malloc(4096 * sizeof(uint16_t));
   c->line = malloc(st->width ? st->width : 1);
-  if (!c->rgba || !c->lzw_prefix || !c->lzw_suffix || !c->lzw_stack || !c->line) {
+  if (!c->rgba || !c->lzw_prefix || !c->lzw_suffix || !c->lzw_stack || !c->lzw_len || !c->line) {
     wc_gif_canvas_free(c);
     return -1;
   }
@@ -182,6 +183,7 @@ void wc_gif_canvas_free(wc_gif_canvas *c) {
   free(c->lzw_prefix);
   free(c->lzw_suffix);
   free(c->lzw_stack);
+  free(c->lzw_len);
   free(c->line);
   memset(c, 0, sizeof(*c));
 }
@@ -231,7 +233,25 @@ typedef struct pixel_out {
   const uint8_t *pal;
   uint32_t pal_n;
   int done;
+  /* a row of indices is collected in line (its first xend columns: the rest lies outside the canvas),
+   * then drawn through pal32 (RGBA as bytes in memory; indices past the palette are opaque black) */
+  uint8_t *line;
+  uint32_t xend;
+  uint32_t pal32[256];
 } pixel_out;
+
+static void flush_row(pixel_out *o, uint32_t n) {
+  uint32_t cy = o->y0 + o->y;
+  uint8_t *dst;
+  if (cy >= o->ch || n == 0) return;
+  dst = o->canvas + ((size_t)cy * o->cw + o->x0) * 4;
+  if (o->transparent < 0 || o->transparent > 255) {
+    for (uint32_t i = 0; i < n; i++) memcpy(dst + 4 * (size_t)i, &o->pal32[o->line[i]], 4);
+  } else {
+    for (uint32_t i = 0; i < n; i++)
+      if (o->line[i] != (uint8_t)o->transparent) memcpy(dst + 4 * (size_t)i, &o->pal32[o->line[i]], 4);
+  }
+}
 
 static void next_row(pixel_out *o) {
   o->col = 0;
@@ -258,28 +278,19 @@ static void next_row(pixel_out *o) {
 }
 
 static inline void put(pixel_out *o, uint8_t idx) {
-  uint32_t cx = o->x0 + o->col, cy = o->y0 + o->y;
-  if ((int)idx != o->transparent && cx < o->cw && cy < o->ch) {
-    uint8_t *px = o->canvas + ((size_t)cy * o->cw + cx) * 4;
-    if (idx < o->pal_n) {
-      const uint8_t *c = o->pal + idx * 3;
-      px[0] = c[0];
-      px[1] = c[1];
-      px[2] = c[2];
-    } else {
-      px[0] = px[1] = px[2] = 0; /* past the palette: black, as if it were padded with zeros */
-    }
-    px[3] = 255;
+  if (o->col < o->xend) o->line[o->col] = idx;
+  if (++o->col >= o->w) {
+    flush_row(o, o->xend);
+    next_row(o);
   }
-  if (++o->col >= o->w) next_row(o);
 }
 
 /* Decodes the frame's LZW data into the canvas. Stops quietly at the end of the data or a bad code. */
-static void lzw_decode(wc_gif_canvas *c, const uint8_t *data, const wc_gif_frame *f, pixel_out *o) {
+static void lzw_decode_rows(wc_gif_canvas *c, const uint8_t *data, const wc_gif_frame *f, pixel_out *o) {
   lzw_in in = {data, f->data + 1, f->data_end, 0, 0, 0};
   int mcs = data[f->data];
   int clear, eoi, next, size, prev = -1, first = 0;
-  uint16_t *prefix = c->lzw_prefix;
+  uint16_t *prefix = c->lzw_prefix, *slen = c->lzw_len;
   uint8_t *suffix = c->lzw_suffix, *stack = c->lzw_stack;
   if (mcs < 1 || mcs > 11) return;
   clear = 1 << mcs;
@@ -289,6 +300,7 @@ static void lzw_decode(wc_gif_canvas *c, const uint8_t *data, const wc_gif_frame
   for (int i = 0; i < clear; i++) {
     prefix[i] = 0xffff;
     suffix[i] = (uint8_t)i;
+    slen[i] = 1;
   }
   while (!o->done) {
     int code = lzw_code(&in, size), cur, sp = 0;
@@ -304,6 +316,35 @@ static void lzw_decode(wc_gif_canvas *c, const uint8_t *data, const wc_gif_frame
       put(o, (uint8_t)code);
       prev = first = code;
       continue;
+    }
+    if (code < next || (code == next && next < 4096)) {
+      /* the whole string lands in this row's visible part: written in place, back to front (no stack) */
+      uint32_t n = code < next ? slen[code] : (uint32_t)slen[prev] + 1u;
+      if (o->col + n < o->w && o->col + n <= o->xend) {
+        uint8_t *out = o->line + o->col + n - 1;
+        if (code < next) {
+          cur = code;
+        } else {
+          *out-- = (uint8_t)first;
+          cur = prev;
+        }
+        while (cur >= clear) {
+          *out-- = suffix[cur];
+          cur = prefix[cur];
+        }
+        *out = (uint8_t)cur;
+        first = cur;
+        o->col += n;
+        if (next < 4096) {
+          prefix[next] = (uint16_t)prev;
+          suffix[next] = (uint8_t)first;
+          slen[next] = (uint16_t)(slen[prev] + 1);
+          next++;
+          if (next == (1 << size) && size < 12) size++;
+        }
+        prev = code;
+        continue;
+      }
     }
     if (code < next) {
       cur = code;
@@ -324,11 +365,25 @@ static void lzw_decode(wc_gif_canvas *c, const uint8_t *data, const wc_gif_frame
     if (next < 4096) {
       prefix[next] = (uint16_t)prev;
       suffix[next] = (uint8_t)first;
+      slen[next] = (uint16_t)(slen[prev] + 1);
       next++;
       if (next == (1 << size) && size < 12) size++;
     }
     prev = code;
   }
+}
+
+static void lzw_decode(wc_gif_canvas *c, const uint8_t *data, const wc_gif_frame *f, pixel_out *o) {
+  uint8_t rgba[4] = {0, 0, 0, 255};
+  for (uint32_t i = 0; i < 256; i++) {
+    if (i < o->pal_n) memcpy(rgba, o->pal + i * 3, 3);
+    else rgba[0] = rgba[1] = rgba[2] = 0; /* past the palette: black, as if it were padded with zeros */
+    memcpy(&o->pal32[i], rgba, 4);
+  }
+  o->line = c->line;
+  o->xend = o->x0 >= o->cw ? 0 : o->w < o->cw - o->x0 ? o->w : o->cw - o->x0;
+  lzw_decode_rows(c, data, f, o);
+  if (!o->done) flush_row(o, o->col < o->xend ? o->col : o->xend); /* the data ended inside a row */
 }
 
 static void clip_rect(const wc_gif *st, const wc_gif_frame *f, uint32_t *x, uint32_t *y, uint32_t *w, uint32_t *h) {

@@ -65,6 +65,7 @@ typedef struct wc_gif_canvas {
   uint32_t px, py, pw, ph; /* the last frame's rectangle (clipped) */
   uint16_t *lzw_prefix;  /* LZW tables: 4096 entries each */
   uint8_t *lzw_suffix, *lzw_stack;
+  uint16_t *lzw_len;     /* length of each code's string */
   uint8_t *line;         /* one row of indices */
 } wc_gif_canvas;
 
