@@ -107,6 +107,24 @@ test('PCM: one AudioData per chunk, its samples, rate, channels and timestamp; d
   out.decoder.close();
 });
 
+test('after flush() the next chunk starts a new stream: its own timestamp, even one the sample count would have snapped', async () => {
+  // The spec's flush() leaves the decoder needing a key chunk: what follows is a new stream, so its
+  // timestamps are not continued from (or snapped to within 1 ms of) the sample count before the flush.
+  const out = collect({ codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 1 });
+  for (const ts of [0, 0, 500, 125]) {
+    out.decoder.decode(chunk({ type: 'key', timestamp: ts, data: new Int16Array(2) }));
+    await out.decoder.flush();
+  }
+  assert.deepEqual(out.data.map((x) => x.timestamp), [0, 0, 500, 125]); // whole samples at 48 kHz (a first timestamp is snapped to the nearest sample)
+  // without a flush between them the count still rules (a chunk 1 us off its predicted time)
+  out.decoder.decode(chunk({ type: 'key', timestamp: 1000, data: new Int16Array(48) }));
+  out.decoder.decode(chunk({ type: 'key', timestamp: 1999, data: new Int16Array(48) }));
+  await out.decoder.flush();
+  assert.deepEqual(out.data.slice(4).map((x) => x.timestamp), [1000, 2000]);
+  closeAll(out);
+  out.decoder.close();
+});
+
 test('timestamps follow the sample count across chunks, and restart at a real gap', async () => {
   // 3 chunks of 160 frames at 48 kHz (3333.33 us each) with timestamps rounded down to milliseconds, then a gap
   const out = collect({ codec: 'pcm-u8', sampleRate: 48000, numberOfChannels: 1 });

@@ -187,6 +187,9 @@ static void adec_flush(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd) {
     /* Drained: make the decoder accept new input. */
     avcodec_flush_buffers(d->ctx);
   }
+  /* After flush() the spec requires a key chunk next: a new stream, timed from its own timestamps,
+   * not continued from (or snapped within the tolerance to) the count before the flush. */
+  memset(&d->clock, 0, sizeof d->clock);
   wc_worker_post(w, WC_EV_FLUSHED, cmd->epoch, cmd->seq, NULL);
 }
 
