@@ -238,25 +238,6 @@ test('reset() mid-stream: flush rejects with AbortError, no old output, reconfig
   out.encoder.close();
 });
 
-test('scalabilityMode L1T2 / L1T3 (VP8, VP9): temporal layer ids follow the pattern, and layer 0 alone decodes', async () => {
-  for (const codec of ['vp8', 'vp09.00.10.08']) {
-    for (const [mode, pattern] of [['L1T2', [0, 1]], ['L1T3', [0, 2, 1, 2]]]) {
-      const out = collect({ codec, width: W, height: H, bitrate: 8e5, framerate: 30, scalabilityMode: mode, latencyMode: 'realtime' });
-      encodeN(out, 0, 24, (i) => ({ keyFrame: i === 12 }));
-      await out.encoder.flush();
-      assert.deepEqual(out.errors, []);
-      const ids = out.metas.map((m) => m.svc && m.svc.temporalLayerId);
-      const want = Array.from({ length: 24 }, (_, i) => pattern[(i < 12 ? i : i - 12) % pattern.length]);
-      assert.deepEqual(ids, want, `${codec} ${mode}`);
-      const base = out.chunks.filter((_, i) => ids[i] === 0);
-      const lib = await S.libDecode(out.metas[0].decoderConfig, base);
-      assert.equal(lib.error, null, `${codec} ${mode}: the base layer decodes alone`);
-      assert.equal(lib.frames.length, base.length);
-      out.encoder.close();
-    }
-  }
-});
-
 test('alpha: "keep" for VP8/VP9 delivers the alpha plane as a second stream in alphaSideData', async () => {
   for (const codec of ['vp8', 'vp09.00.10.08']) {
     const out = collect({ codec, width: W, height: H, bitrate: 1e6, alpha: 'keep' });
