@@ -25,5 +25,8 @@ if (files.length === 0) {
 const args = process.versions.bun
   ? ['test', '--timeout', '600000', ...files.map((f) => `./${f}`)]
   : ['--test', ...files];
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+// WEBCODECS_NATIVE_STRICT_OPTIONS: an encoder option FFmpeg's wrapper does not take (a setting that
+// would silently do nothing) fails the open, so a dead option cannot pass the suite.
+const env = { ...process.env, WEBCODECS_NATIVE_STRICT_OPTIONS: '1' };
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
 process.exit(r.status === null ? 1 : r.status);

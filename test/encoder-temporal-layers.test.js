@@ -76,3 +76,36 @@ test('scalabilityMode L1T2/L1T3 where the codec cannot layer: isConfigSupported 
     }
   }
 });
+
+// Layers cost bits but keep to the configured bitrate: libvpx runs temporal layers in CBR
+// whatever bitrateMode says. FFmpeg's wrapper picks CBR only from equal min/max/target rates
+// (it has no end-usage option); with bitrateMode "variable" VP9 L1T2/L1T3 once spent 13x the
+// budget (6.5 Mb/s for 0.5 Mb/s at 320x240). Each layer prefix also keeps to its share.
+test('temporal layers keep the configured bitrate: VP8/VP9, both bitrate modes, both latency modes', async () => {
+  const w = 320;
+  const h = 240;
+  const n = 60;
+  const target = 5e5;
+  const shares = { L1T2: [0.6, 1], L1T3: [0.4, 0.6, 1] };
+  for (const codec of ['vp8', 'vp09.00.10.08']) {
+    for (const mode of ['L1T2', 'L1T3']) {
+      for (const bitrateMode of ['variable', 'constant']) {
+        for (const latencyMode of ['realtime', 'quality']) {
+          const label = `${codec} ${mode} ${bitrateMode} ${latencyMode}`;
+          const { chunks, metas, error } = await S.encodeFrames(
+            { codec, width: w, height: h, bitrate: target, framerate: 30, scalabilityMode: mode, bitrateMode, latencyMode }, n);
+          assert.equal(error, null, label);
+          const ids = metas.map((m) => m.svc.temporalLayerId);
+          shares[mode].forEach((share, k) => {
+            // the key frame is paid from the base layer's budget: leave the first second's start out
+            const bytes = chunks.reduce((a, c, i) => a + (i >= 4 && ids[i] <= k ? c.byteLength : 0), 0);
+            const kbps = (bytes * 8 * 30) / (n - 4) / 1000;
+            const want = (target * share) / 1000;
+            assert.ok(kbps > want * 0.4 && kbps < want * 1.5,
+              `${label}: layers <= ${k} at ${kbps.toFixed(0)} kb/s, budget ${want.toFixed(0)} kb/s`);
+          });
+        }
+      }
+    }
+  }
+});

@@ -148,14 +148,16 @@ static int enc_open(wc_encoder *e, const enc_input *in, char *why, size_t whylen
   }
   e->frame_count = 0;
   ret = avcodec_open2(e->ctx, e->choice.codec, &opts);
-  av_dict_free(&opts);
   if (ret < 0) {
     char msg[128];
+    av_dict_free(&opts);
     wc_averror_str(ret, msg, sizeof msg);
     snprintf(why, whylen, "%s could not be opened: %s", e->choice.codec->name, msg);
     return ret;
   }
-  return 0;
+  ret = wc_enc_options_left(e->ctx, opts, why, whylen);
+  av_dict_free(&opts);
+  return ret < 0 ? AVERROR(EINVAL) : 0;
 }
 
 /*

@@ -29,6 +29,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <pthread.h>
+#include <stdlib.h>
+
 #include "wc/video/encoder.h"
 #include "wc/video/pixfmt.h"
 
@@ -380,18 +383,21 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
        * frame, wc_enc_frame_options) is the quantizer. cq-level must lie in [qmin, qmax] at open. */
       ctx->qmin = 0;
       ctx->qmax = 63;
-      set(opts, "end-usage", "q");
       seti(opts, "crf", 63);
       ctx->bit_rate = 0;
     } else if ((cfg->bitrate_mode == WC_BITRATE_CONSTANT || cfg->temporal_layers > 1) && br > 0) {
-      /* temporal layering behaves only under CBR in libvpx */
-      set(opts, "end-usage", "cbr");
+      /* temporal layering behaves only under CBR in libvpx (VP9 in VBR with layers spent 13x the
+       * budget). FFmpeg's wrappers have no end-usage option: they choose CBR when the minimum,
+       * maximum and target rates are equal, CQ with a crf and a bitrate, Q (VP9/AV1) with a crf
+       * and none, else VBR */
+      ctx->bit_rate = br;
+      ctx->rc_min_rate = br;
+      ctx->rc_max_rate = br;
       ctx->rc_buffer_size = (int)(br * 2 > INT32_MAX ? INT32_MAX : br * 2);
       ctx->rc_initial_buffer_occupancy = ctx->rc_buffer_size / 2;
       ctx->qmin = 2;
       ctx->qmax = 56; /* as WebRTC does: never starve a frame to a useless quantizer */
     } else if (br > 0) {
-      set(opts, "end-usage", "vbr");
       ctx->qmin = 2;
       ctx->qmax = 56;
     } else {
@@ -399,7 +405,7 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
       ctx->bit_rate = 0;
       ctx->qmin = 0;
       ctx->qmax = 63;
-      if (vp9) set(opts, "end-usage", "q"); else { ctx->bit_rate = 2000000; set(opts, "end-usage", "cq"); }
+      if (!vp9) ctx->bit_rate = 2000000; /* VP8 has no Q mode: CQ with a generous ceiling */
     }
     if (cfg->temporal_layers > 1) {
       /* libvpx temporal scalability: layering modes 2 (2 layers, 0-1-0-1) and 3 (3 layers, 0-2-1-2) */
@@ -446,15 +452,11 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     if (ctx->thread_count == 0) ctx->thread_count = av_cpu_count();
     if (qmode) {
       int q = quantizer >= 0 ? quantizer : 32;
-      set(opts, "end-usage", "q");
-      seti(opts, "crf", q);
+      seti(opts, "crf", q); /* with no bitrate: Q mode */
       ctx->qmin = ctx->qmax = q;
       ctx->bit_rate = 0;
-    } else if (cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0) {
-      set(opts, "end-usage", "cbr");
     } else if (br <= 0) {
-      set(opts, "end-usage", "q");
-      seti(opts, "crf", 32);
+      seti(opts, "crf", 32); /* Q mode; constant bitrate is CBR by the common rate fields */
     }
   }
   return 0;
@@ -533,6 +535,24 @@ int wc_enc_temporal_layer(const wc_enc_config *cfg, int64_t n) {
   return -1;
 }
 
+static int strict_options;
+static pthread_once_t strict_once = PTHREAD_ONCE_INIT;
+static void read_strict(void) {
+  const char *v = getenv("WEBCODECS_NATIVE_STRICT_OPTIONS");
+  strict_options = v && *v && strcmp(v, "0") != 0;
+}
+
+int wc_enc_options_left(const AVCodecContext *ctx, const AVDictionary *left, char *why, size_t whylen) {
+  const AVDictionaryEntry *t = NULL;
+  size_t n;
+  pthread_once(&strict_once, read_strict);
+  if (!strict_options || av_dict_count(left) == 0) return 0;
+  n = (size_t)snprintf(why, whylen, "%s did not take the options:", ctx->codec->name);
+  while ((t = av_dict_get(left, "", t, AV_DICT_IGNORE_SUFFIX)) && n < whylen)
+    n += (size_t)snprintf(why + n, whylen - n, " %s", t->key);
+  return -1;
+}
+
 int wc_enc_probe(const wc_enc_config *cfg, char *why, size_t whylen) {
   wc_enc_choice ch;
   AVCodecContext *ctx;
@@ -556,6 +576,7 @@ int wc_enc_probe(const wc_enc_config *cfg, char *why, size_t whylen) {
     ctx->thread_count = 1;
     ret = avcodec_open2(ctx, ch.codec, &opts);
     if (ret < 0) snprintf(why, whylen, "%s could not be opened with this configuration", ch.codec->name);
+    else if (wc_enc_options_left(ctx, opts, why, whylen) < 0) ret = AVERROR(EINVAL);
   }
   av_dict_free(&opts);
   avcodec_free_context(&ctx);

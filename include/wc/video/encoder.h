@@ -66,6 +66,11 @@ void wc_enc_frame_options(AVCodecContext *ctx, const wc_enc_choice *ch, const wc
  */
 int wc_enc_needs_reopen(const wc_enc_choice *ch, const wc_enc_config *cfg, int open_quantizer, int quantizer, int key);
 
+/* Options avcodec_open2() left unconsumed (an option the wrapper does not have, so a setting that
+ * silently does nothing): an error naming them when WEBCODECS_NATIVE_STRICT_OPTIONS is set (the
+ * test suite sets it), else ignored, since a newer FFmpeg may drop an option. Any thread. */
+int wc_enc_options_left(const AVCodecContext *ctx, const AVDictionary *left, char *why, size_t whylen);
+
 /* The spacing of frames on the encoder's clock (ctx->time_base ticks per frame, from wc_enc_setup). */
 int64_t wc_enc_frame_ticks(const AVCodecContext *ctx);
 
