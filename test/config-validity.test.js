@@ -154,3 +154,27 @@ test('Audio configs: sampleRate and numberOfChannels 0 are TypeErrors (WPT, Chro
     await invalid(Cls, { ...AE, numberOfChannels: 0 }, /numberOfChannels: must not be 0/, `${Cls.name} numberOfChannels 0`);
   }
 });
+
+// A valid config the encoder itself refuses (HEVC level 3.1 allows 33.2 Msamples/s: 64x64 at 50,000
+// frames/s is over it, so libx265 does not open): supported false, and configure() closes the encoder
+// with NotSupportedError by itself, before any frame (the spec's "Check Configuration Support" in
+// configure); it was an EncodingError at the first frame, and nothing at all without one.
+// libx265 writes its own messages to stderr: nothing may reach the application's output.
+test('an encoder that refuses to open the config: supported false, NotSupportedError at configure, nothing on stderr', async () => {
+  await valid(VideoEncoder, { codec: 'hvc1.1.6.L93.B0', width: 64, height: 64, framerate: 50000 }, false, 'HEVC L3.1 at 50,000 fps');
+  await valid(VideoEncoder, { codec: 'hvc1.1.6.L93.B0', width: 64, height: 64, framerate: 30 }, true, 'HEVC L3.1 at 30 fps');
+  const { spawnSync } = require('node:child_process');
+  const child = `const { VideoEncoder } = require(${JSON.stringify(require.resolve('..'))});
+    (async () => {
+      const cfg = { codec: 'hvc1.1.6.L93.B0', width: 64, height: 64, framerate: 50000 };
+      const r = await VideoEncoder.isConfigSupported(cfg);
+      const e = new VideoEncoder({ output() {}, error(x) { process.stdout.write(x.name); } });
+      e.configure(cfg);
+      await e.flush().catch(() => {});
+      process.stdout.write(' ' + r.supported);
+    })();`;
+  const r = spawnSync(process.execPath, ['-e', child], { encoding: 'utf8', env: { ...process.env, WEBCODECS_NATIVE_FFMPEG_LOG: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'NotSupportedError false');
+  assert.equal(r.stderr, '', 'nothing written to stderr');
+});

@@ -24,6 +24,7 @@
  * in input order.
  */
 #include <libavutil/cpu.h>
+#include <libavutil/log.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <stdio.h>
@@ -342,8 +343,10 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
      * frame, but then CBR quality mode starves the frames after the key frame (128x96 100 kb/s:
      * 54-69 B inter frames, 24.7 dB, test/encoder-rate-control.test.js); rc-lookahead 1 holds 4,
      * 3 holds 6. Lookahead 8 with automatic frame threads holds 11 on 2 cores. */
-    snprintf(params, sizeof params, "log-level=error:bframes=0:rc-lookahead=%d:%s:repeat-headers=%d%s%s",
-             cfg->realtime ? 0 : 8, level, cfg->annexb,
+    /* x265 writes its messages to stderr itself: silent unless FFmpeg's log level asks for errors
+     * (WEBCODECS_NATIVE_FFMPEG_LOG), as a library must not write into the application's output */
+    snprintf(params, sizeof params, "log-level=%s:bframes=0:rc-lookahead=%d:%s:repeat-headers=%d%s%s",
+             av_log_get_level() >= AV_LOG_ERROR ? "error" : "none", cfg->realtime ? 0 : 8, level, cfg->annexb,
              cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0 ? ":strict-cbr=1" : "",
              cfg->realtime ? ":frame-threads=1" : "");
     set(opts, "x265-params", params);
