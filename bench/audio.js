@@ -88,6 +88,31 @@ function readPackets(pkts) {
 
 // ---------------------------------------------------------------- the library side (child process)
 
+// CPU ms (user + system) of this process's threads by name, from /proc/self/task/*/stat (Linux;
+// {} elsewhere); the JS thread is "js". With `since` (an earlier reading): the CPU used since then.
+function threadCpu(since) {
+  const out = {};
+  let tasks = [];
+  try { tasks = fs.readdirSync('/proc/self/task'); } catch { return out; }
+  const tick = 10; // ms per clock tick (USER_HZ 100)
+  for (const tid of tasks) {
+    let st;
+    try { st = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'); } catch { continue; }
+    const close = st.lastIndexOf(')');
+    const comm = Number(tid) === process.pid ? 'js' : st.slice(st.indexOf('(') + 1, close);
+    const f = st.slice(close + 2).split(' ');
+    const ms = (Number(f[11]) + Number(f[12])) * tick; // utime, stime (fields 14, 15)
+    out[`${comm}#${tid}`] = ms;
+  }
+  if (!since) return out;
+  const by = {};
+  for (const [k, ms] of Object.entries(out)) {
+    const name = k.slice(0, k.lastIndexOf('#'));
+    by[name] = (by[name] || 0) + ms - (since[k] || 0);
+  }
+  return by;
+}
+
 async function child(pkts, codec) {
   const { monitorEventLoopDelay } = require('node:perf_hooks');
   const wc = require('..');
@@ -109,6 +134,7 @@ async function child(pkts, codec) {
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
+  const taskCpu0 = threadCpu();
   h.enable();
   const t0 = performance.now();
   for (let i = 0; i < chunks.length; i++) {
@@ -121,11 +147,12 @@ async function child(pkts, codec) {
   h.disable();
   const cpu = process.cpuUsage(cpu0);
   const stats = d.stats; // non-standard: time the worker spent in the codec per chunk
+  const threads = threadCpu(taskCpu0);
   d.close();
   const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
   process.stdout.write(`${JSON.stringify({ packets: chunks.length, frames, samples, wallMs, cpuMs: (cpu.user + cpu.system) / 1000,
     loop: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }, rssStartKiB: Math.round(rss0 / 1024), rssKiB: rss,
-    workerCodecMs: Math.round(stats.meanMs * stats.inputs) })}\n`);
+    workerCodecMs: Math.round(stats.meanMs * stats.inputs), threadCpuMs: threads })}\n`);
 }
 
 // ---------------------------------------------------------------- the runner
