@@ -9,6 +9,8 @@
  *   vp8        libvpx       realtime: deadline realtime, cpu-used -6 (fixed); quality: good, cpu-used 4; no lag
  *   vp09       libvpx-vp9   realtime: deadline realtime, cpu-used 8, row-mt; quality: good, cpu-used 4; no lag
  *   av01       libaom-av1   realtime: usage realtime, cpu-used 8; quality: good, cpu-used 6, no lag
+ *              quality above 720p's area (wc_enc_fast_quality): the realtime-class speeds browsers
+ *              run in both modes: VP8 realtime -6, VP9 realtime 6 + cyclic-refresh AQ, AV1 realtime 7
  *              (libsvtav1 when libaom is absent: it cannot force key frames in every mode)
  *
  * Per-frame quantizers (bitrateMode "quantizer") arrive on the registrations' scales: the QP
@@ -239,6 +241,20 @@ int wc_enc_native_quantizer(const wc_enc_config *cfg, int quantizer) {
   return 63;
 }
 
+/*
+ * Quality mode on frames larger than 1280x720 (by area) runs libvpx and libaom at realtime-class
+ * speeds, as Chrome runs them in both latency modes: their good-quality speeds are 2-3x slower, too
+ * slow for a browser's pace at 1080p on a small machine (2 cores, 1080p 4 Mb/s, bench/cases.js:
+ * VP9 good 4 ~20 fps, AV1 good 6 ~10 fps; realtime VP9 6 ~60 fps, AV1 7 ~30 fps), while at 720p and
+ * below good quality keeps its pace (VP9 ~45 fps, AV1 ~20 fps on the same machine) and its
+ * 1.5-2.3 dB. The quantizer mode keeps the good-quality path: its per-frame quantizers are
+ * checked there (test/encoder-quantizer.test.js).
+ */
+int wc_enc_fast_quality(const wc_enc_config *cfg) {
+  return !cfg->realtime && cfg->bitrate_mode != WC_BITRATE_QUANTIZER &&
+         (int64_t)cfg->width * cfg->height > (int64_t)1280 * 720;
+}
+
 static void set(AVDictionary **opts, const char *k, const char *v) { av_dict_set(opts, k, v, 0); }
 
 static void seti(AVDictionary **opts, const char *k, int64_t v) { av_dict_set_int(opts, k, v, 0); }
@@ -358,11 +374,17 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     }
   } else if (strcmp(name, "libvpx") == 0 || strcmp(name, "libvpx-vp9") == 0) {
     int vp9 = name[6] == '-';
-    set(opts, "deadline", cfg->realtime ? "realtime" : "good");
+    int fast = wc_enc_fast_quality(cfg);
+    set(opts, "deadline", cfg->realtime || fast ? "realtime" : "good");
     /* VP8 realtime: a fixed speed (negative; WebRTC's desktop -6). A positive value makes libvpx
      * pick the speed per frame from the wall-clock encode time, so one input gave a different
-     * stream (sizes, PSNR) from run to run and with the machine's load. VP9 has no such mode. */
-    seti(opts, "cpu-used", cfg->realtime ? (vp9 ? 8 : -6) : 4);
+     * stream (sizes, PSNR) from run to run and with the machine's load. VP9 has no such mode.
+     * Quality mode on large frames: VP8 -6 (1080p 4 Mb/s: -0.3 dB against good 4, twice as fast),
+     * VP9 6 (5 is slower and no better at 1080p; below 5 realtime searches as good quality does) */
+    seti(opts, "cpu-used", cfg->realtime ? (vp9 ? 8 : -6) : fast ? (vp9 ? 6 : -6) : 4);
+    /* VP9 on large frames in quality mode: cyclic-refresh AQ, as Chrome and WebRTC run realtime VP9
+     * (1080p 4 Mb/s VBR: +0.56 dB for 6% more bits, still under the target) */
+    if (vp9 && fast && cfg->temporal_layers <= 1) seti(opts, "aq-mode", 3);
     /* no lag: without alt-ref frames one-pass libvpx gains nothing from it (VP9 at 720p 2 Mb/s: the
      * same stream, byte for byte, with lag 10 and 0) and it held 9 frames before the first chunk;
      * also libvpx reads qmax (quantizer mode) and layer flags when it encodes a frame, not when it
@@ -445,8 +467,13 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
     /* SVT-AV1 takes the level as major * 10 + minor; seq_level_idx = (major - 2) * 4 + minor */
     if (ci->level < 24) ctx->level = (2 + ci->level / 4) * 10 + ci->level % 4;
   } else if (strcmp(name, "libaom-av1") == 0) {
-    set(opts, "usage", cfg->realtime ? "realtime" : "good");
-    seti(opts, "cpu-used", cfg->realtime ? 8 : 6);
+    int fast = wc_enc_fast_quality(cfg);
+    /* quality mode on large frames: realtime usage at its slowest speed (libaom 3.6 gives the same
+     * stream at 5, 6 and 7 on 1080p), as Chrome's quality mode; good usage at 6 there ran at a third
+     * of the speed. Two tile columns from 1280 wide, four from 2560, for the threads. */
+    set(opts, "usage", cfg->realtime || fast ? "realtime" : "good");
+    seti(opts, "cpu-used", cfg->realtime ? 8 : fast ? 7 : 6);
+    if (fast) seti(opts, "tile-columns", cfg->width >= 2560 ? 2 : 1);
     /* no lag: with a lookahead, a forced key frame came out as two key frames in a row */
     seti(opts, "lag-in-frames", 0);
     seti(opts, "auto-alt-ref", 0);

@@ -51,6 +51,10 @@ int wc_enc_choose(const wc_enc_config *cfg, int src_fmt, wc_enc_choice *out, cha
 int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_config *cfg, int quantizer,
                  AVDictionary **opts, char *why, size_t whylen);
 
+/* 1 when quality mode runs libvpx/libaom at realtime-class speeds: frames larger than 1280x720 by
+ * area, bitrate modes other than "quantizer" (encoder_params.c) */
+int wc_enc_fast_quality(const wc_enc_config *cfg);
+
 /* A quantizer on the registration's scale (AVC/HEVC 0-51; VP9/AV1 0-255, the quantizer index) on
  * the encoder's own (0-63 for libvpx, libaom, SVT-AV1). Negative: none, returned as it is. */
 int wc_enc_native_quantizer(const wc_enc_config *cfg, int quantizer);
