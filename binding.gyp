@@ -21,6 +21,7 @@
         "src/engine/codec.c",
         "src/formats/codec_string.c",
         "src/formats/config_record.c",
+        "src/formats/chunk_check.c",
         "src/video/pixfmt.c",
         "src/video/colorspace.c",
         "src/video/decoder.c",

@@ -11,6 +11,13 @@
  * an output frame's timestamp is its own best-effort pts (B-frames come out
  * right), and its duration is looked up by that pts in a small table filled
  * from the chunks (the spec takes the duration from the chunk).
+ *
+ * Corrupt data: a chunk reaches libavcodec only after wc_chunk_check has found its
+ * framing sound (FFmpeg skips what it cannot parse, in silence); H.264 and HEVC
+ * run with AV_EF_EXPLODE, so a slice that does not decode is an error rather than a
+ * concealed picture; and a flush after chunks that held pictures but gave none is an
+ * EncodingError. Each goes through the error callback (the spec's decode and flush
+ * close the decoder with EncodingError).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <libavcodec/avcodec.h>
@@ -23,6 +30,7 @@
 
 #include "wc/node/env.h"
 #include "wc/engine/codec.h"
+#include "wc/formats/chunk_check.h"
 #include "wc/formats/codec_string.h"
 #include "wc/video/colorspace.h"
 #include "wc/formats/config_record.h"
@@ -63,6 +71,15 @@ typedef struct wc_decoder {
   wc_stats *stats; /* the codec's; set at create, read on the worker */
   dur_slot durs[DUR_SLOTS];
   int dur_next;
+  /* as configured, for reopening with another strictness (extradata owned here) */
+  wc_decoder_params params;
+  uint8_t *extradata;
+  int nal_length_size;   /* H.264/HEVC with a description: lengthSizeMinusOne + 1; 0: Annex B */
+  int av1_reduced_still; /* wc_chunk_facts state */
+  /* the chunks since configure or the last flush: the window a flush judges */
+  int window_open;       /* the next chunk is the first of a window */
+  int64_t window_shown;  /* chunks that hold a picture */
+  int64_t window_outputs;
 } wc_decoder;
 
 /* ---------------------------------------------------------------- payloads */
@@ -118,11 +135,35 @@ static int64_t dur_take(wc_decoder *d, int64_t pts) {
   return -1;
 }
 
+static void window_reset(wc_decoder *d) {
+  d->window_open = 1;
+  d->window_shown = 0;
+  d->window_outputs = 0;
+}
+
 static void dec_close_codec(wc_decoder *d) {
   avcodec_free_context(&d->ctx);
   wc_scaler_clear(&d->scaler);
   memset(d->durs, 0, sizeof d->durs);
   d->dur_next = 0;
+  av_freep(&d->extradata);
+  memset(&d->params, 0, sizeof d->params);
+  d->nal_length_size = 0;
+  d->av1_reduced_still = -1;
+  window_reset(d);
+}
+
+/* Replaces the (drained or unused) decoder with one of the given strictness. 0 or a negative AVERROR. */
+static int dec_reopen(wc_decoder *d, int strict, char *why, size_t whylen) {
+  AVCodecContext *ctx = NULL;
+  wc_decoder_params p = d->params;
+  int ret;
+  p.strict = strict;
+  if ((ret = wc_decoder_open(&p, &ctx, why, whylen)) < 0) return ret;
+  avcodec_free_context(&d->ctx);
+  d->ctx = ctx;
+  d->params.strict = strict;
+  return 0;
 }
 
 static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch);
@@ -153,11 +194,18 @@ static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   p.coded_height = cfg->coded_height;
   p.low_delay = cfg->low_delay;
   p.threads = cfg->threads;
+  /* H.264 starts strict and turns lenient for a window that starts at a recovery point (see dec_decode). */
+  p.strict = cfg->info.codec == WC_CODEC_H264 || cfg->info.codec == WC_CODEC_HEVC;
   if ((ret = wc_decoder_open(&p, &d->ctx, why, sizeof why)) < 0) {
     wc_worker_post_error(w, cmd->epoch,
                wc_error_new("NotSupportedError", "VideoDecoder.configure(\"%s\"): %s", cfg->codec, why));
     return;
   }
+  /* kept for reopening: the decoder takes the description from the command */
+  d->extradata = cfg->extradata;
+  cfg->extradata = NULL;
+  d->params = p;
+  d->nal_length_size = wc_nal_length_size(p.codec_kind, p.extradata, (size_t)p.extradata_size);
 }
 
 /* Receives every frame available now; posts them. 0, AVERROR_EOF after draining, or an error (posted). */
@@ -211,6 +259,7 @@ static int receive_all(wc_decoder *d, wc_worker *w, uint32_t epoch) {
       o->duration = dur_take(d, pts);
     }
     atomic_fetch_add_explicit(&d->stats->outputs, 1, memory_order_relaxed);
+    d->window_outputs++;
     wc_worker_post(w, WC_EV_OUTPUT, epoch, 0, o);
   }
 }
@@ -227,6 +276,32 @@ static void dec_decode(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
   atomic_fetch_add_explicit(&d->stats->inputs, 1, memory_order_relaxed);
   if (!d->ctx) return; /* configure failed: the error is on its way */
+  {
+    wc_chunk_facts facts;
+    char why[256];
+    facts.av1_reduced_still = d->av1_reduced_still;
+    if (wc_chunk_check(d->params.codec_kind, d->nal_length_size, pkt->data, (size_t)pkt->size, &facts, why,
+                       sizeof why) < 0) {
+      wc_worker_post_error(w, cmd->epoch,
+                           wc_error_new("EncodingError", "VideoDecoder.decode: the chunk at timestamp %lld cannot be decoded: %s",
+                                        (long long)pkt->pts, why));
+      return;
+    }
+    d->av1_reduced_still = facts.av1_reduced_still;
+    if (d->window_open) {
+      d->window_open = 0;
+      /* An H.264 window that starts at a recovery point (an I slice, no IDR: open-GOP random access) has
+       * leading pictures whose references precede it; with AV_EF_EXPLODE their memory management
+       * commands fail ("mmco: unref short failure") and the whole stream would. Such a window decodes
+       * lenient, as browsers do; one that starts at an IDR strict. The decoder is empty here. */
+      if (d->params.codec_kind == WC_CODEC_H264 && facts.idr != d->params.strict &&
+          (ret = dec_reopen(d, facts.idr, why, sizeof why)) < 0) {
+        wc_worker_post_error(w, cmd->epoch, wc_error_new("EncodingError", "VideoDecoder.decode: %s", why));
+        return;
+      }
+    }
+    if (facts.shows) d->window_shown++;
+  }
   dur_put(d, pkt->pts, pkt->opaque ? pkt->duration : -1);
   while ((ret = avcodec_send_packet(d->ctx, pkt)) == AVERROR(EAGAIN)) {
     if ((ret = receive_all(d, w, cmd->epoch)) < 0) break;
@@ -252,6 +327,16 @@ static void dec_flush(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
       report(w, cmd->epoch, "avcodec_receive_frame(flush)", ret);
       return;
     }
+    /* Drained: only now can "no picture at all" be judged (decoders may hold frames until here). */
+    if (d->window_shown > 0 && d->window_outputs == 0) {
+      wc_worker_post_error(w, cmd->epoch,
+                           wc_error_new("EncodingError",
+                                        "VideoDecoder.flush: %lld chunk%s holding pictures decoded since configure() or "
+                                        "the last flush() gave no frame: the data cannot be decoded",
+                                        (long long)d->window_shown, d->window_shown == 1 ? "" : "s"));
+      return;
+    }
+    window_reset(d);
     /* Drained: make the decoder accept new input (the next chunk must be a key chunk). */
     avcodec_flush_buffers(d->ctx);
     memset(d->durs, 0, sizeof d->durs);

@@ -21,6 +21,7 @@
 
 #include "fuzz_util.h"
 #include "wc/formats/bitstream.h"
+#include "wc/formats/chunk_check.h"
 #include "wc/formats/codec_string.h"
 #include "wc/formats/config_record.h"
 
@@ -37,10 +38,27 @@ enum {
   OP_AV1C,
   OP_AV1_STRIP,
   OP_HAS_PS,
+  OP_CHUNK_CHECK,
   OP_COUNT
 };
 
 #define MAX_NALS_LIB 256 /* bitstream.c's MAX_NALS */
+
+/* wc_chunk_check for every codec and NAL length size; a refusal always gives a terminated reason */
+static void op_chunk_check(const uint8_t *in, size_t len) {
+  static const int sizes[] = {0, 1, 2, 4};
+  for (int kind = WC_CODEC_NONE; kind <= WC_CODEC_AV1; kind++) {
+    for (int k = 0; k < 4; k++) {
+      wc_chunk_facts f;
+      char why[128];
+      f.av1_reduced_still = -1;
+      if (wc_chunk_check(kind, sizes[k], in, len, &f, why, sizeof why) < 0)
+        FUZZ_CHECK(why[0] && strnlen(why, sizeof why) < sizeof why, "refused without a reason");
+      else
+        FUZZ_CHECK(f.shows == 0 || f.shows == 1, "shows is not a flag");
+    }
+  }
+}
 
 static void op_record_check(const uint8_t *in, size_t len) {
   for (int kind = WC_CODEC_NONE; kind <= WC_CODEC_AV1 + 1; kind++) {
@@ -336,6 +354,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case OP_HEVC_SPS: op_hevc_sps(in, len); break;
     case OP_AV1C: op_av1c(in, len); break;
     case OP_AV1_STRIP: op_av1_strip(in, len); break;
+    case OP_CHUNK_CHECK: op_chunk_check(in, len); break;
     case OP_HAS_PS:
       (void)wc_annexb_has_parameter_sets(0, in, len);
       (void)wc_annexb_has_parameter_sets(1, in, len);

@@ -35,7 +35,7 @@ const IMAGE_FORMATS = ['src/formats/image_common.c', 'src/formats/image_png.c', 
 const targets = [
   { name: 'codec_string', source: 'fuzz_codec_string.c', defines: [], sources: ['src/formats/codec_string.c', 'src/formats/audio_codec_string.c'], maxLen: 256 },
   { name: 'bitstream', source: 'fuzz_bitstream.c', defines: [],
-    sources: ['src/formats/bitstream.c', 'src/formats/config_record.c', 'src/formats/codec_string.c'], maxLen: 16384 },
+    sources: ['src/formats/bitstream.c', 'src/formats/config_record.c', 'src/formats/codec_string.c', 'src/formats/chunk_check.c'], maxLen: 16384 },
   { name: 'frame', source: 'fuzz_frame.c', defines: [],
     sources: ['src/video/pixfmt.c', 'src/video/frame_copy.c', 'src/video/frame_pool.c', 'src/video/colorspace.c'], maxLen: 256 },
   ...['h264', 'hevc', 'vp8', 'vp9', 'av1'].map(decodeTarget),

@@ -21,6 +21,7 @@ typedef struct wc_decoder_params {
   int coded_width, coded_height; /* 0: unknown */
   int low_delay;
   int threads; /* 0: automatic */
+  int strict; /* report bitstream errors (AV_EF_EXPLODE) instead of concealing them */
 } wc_decoder_params;
 
 /* 0 and *out set, or a negative AVERROR with a reason in why. Any thread. */
