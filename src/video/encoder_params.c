@@ -5,7 +5,7 @@
  * Any thread (the worker, and the thread pool for isConfigSupported).
  *
  *   avc1/avc3  libx264      realtime: veryfast + zerolatency; quality: medium, lookahead 2, sliced threads
- *   hvc1/hev1  libx265      realtime: ultrafast + zerolatency; quality: fast, lookahead 8 (delay not bounded yet)
+ *   hvc1/hev1  libx265      realtime: ultrafast + zerolatency; quality: fast, no lookahead, one frame thread
  *   vp8        libvpx       realtime: deadline realtime, cpu-used -6 (fixed); quality: good, cpu-used 4; no lag
  *   vp09       libvpx-vp9   realtime: deadline realtime, cpu-used 8, row-mt; quality: good, cpu-used 4; no lag
  *   av01       libaom-av1   realtime: usage realtime, cpu-used 8; quality: good, cpu-used 6, no lag
@@ -355,16 +355,20 @@ int wc_enc_setup(AVCodecContext *ctx, const wc_enc_choice *ch, const wc_enc_conf
       snprintf(level, sizeof level, "high-tier=%d", ci->tier);
     else
       snprintf(level, sizeof level, "level-idc=%d.%d:high-tier=%d", ci->level / 30, (ci->level % 30) / 3, ci->tier);
-    /* Not bounded yet (issue 10 item 9, x265): one frame thread with rc-lookahead 0 holds no
-     * frame, but then CBR quality mode starves the frames after the key frame (128x96 100 kb/s:
-     * 54-69 B inter frames, 24.7 dB, test/encoder-rate-control.test.js); rc-lookahead 1 holds 4,
-     * 3 holds 6. Lookahead 8 with automatic frame threads holds 11 on 2 cores. */
+    /* Bounded delay (issue 10 item 9): one frame thread and no lookahead in both modes, so x265
+     * holds no frame (lookahead 8 with automatic frame threads held 11 on 2 cores, more with more
+     * cores). Without a lookahead x265's scene-cut detection starves CBR: every frame after the
+     * key frame got 50-130 B at 128x96 100 kb/s (24.7 dB, test/encoder-rate-control.test.js) and
+     * 720p 2 Mb/s fell to 37.4 dB; scenecut=0 (as tune zerolatency sets in realtime mode) keeps the
+     * budget. 720p testsrc2, 300 frames, 2 Mb/s (bench/child.js): CBR 1981 kb/s 41.30 dB ->
+     * 2006 kb/s 41.26 dB, VBR 1995 kb/s 41.36 dB -> 2012 kb/s 41.27 dB. Key frames come only when
+     * asked for or at the GOP length, as in the other encoders. */
     /* x265 writes its messages to stderr itself: silent unless FFmpeg's log level asks for errors
      * (WEBCODECS_NATIVE_FFMPEG_LOG), as a library must not write into the application's output */
-    snprintf(params, sizeof params, "log-level=%s:bframes=0:rc-lookahead=%d:%s:repeat-headers=%d%s%s",
-             av_log_get_level() >= AV_LOG_ERROR ? "error" : "none", cfg->realtime ? 0 : 8, level, cfg->annexb,
-             cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0 ? ":strict-cbr=1" : "",
-             cfg->realtime ? ":frame-threads=1" : "");
+    snprintf(params, sizeof params,
+             "log-level=%s:bframes=0:rc-lookahead=0:frame-threads=1:scenecut=0:%s:repeat-headers=%d%s",
+             av_log_get_level() >= AV_LOG_ERROR ? "error" : "none", level, cfg->annexb,
+             cfg->bitrate_mode == WC_BITRATE_CONSTANT && br > 0 ? ":strict-cbr=1" : "");
     set(opts, "x265-params", params);
     if (qmode) {
       seti(opts, "qp", quantizer >= 0 ? quantizer : 26);
