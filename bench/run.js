@@ -10,8 +10,8 @@
 // Library runs are fresh processes (bench/child.js); the clock runs from the first
 // decode() to flush() resolving, with the clip already demuxed in memory. FFmpeg runs
 // with -benchmark, which reports the wall-clock (rtime) and CPU (utime + stime) of
-// its own processing loop, excluding process start-up. On the IVF decode cases (VP8,
-// VP9, AV1) a third side runs: bench/ceiling.c, libavcodec's send/receive loop alone
+// its own processing loop, excluding process start-up. On the IVF (VP8, VP9, AV1)
+// and H.264 Annex B decode cases a third side runs: bench/ceiling.c, libavcodec's send/receive loop alone
 // on the file already in memory (no demuxer, filters, muxer or JS), the ceiling for
 // any decoder built on libavcodec. It is built here with cc and pkg-config; without
 // them that side is left out.
@@ -132,7 +132,7 @@ function runCeiling(c) {
   const j = JSON.parse(r.stdout.trim());
   return { frames: j.frames, wallMs: j.wall_s * 1000, cpuMs: j.cpu_ms_per_frame * j.frames, decoder: j.decoder };
 }
-const hasCeiling = (c) => c.lib.kind === 'decode' && /\.ivf$/.test(c.lib.file) && !c.lib.copyTo && !c.contention;
+const hasCeiling = (c) => c.lib.kind === 'decode' && /\.(ivf|h264)$/.test(c.lib.file) && !c.lib.copyTo && !c.contention;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
