@@ -125,12 +125,13 @@ function ceilingAvailable() {
   return ceilingBin;
 }
 
-// threads 0: FFmpeg's auto count, as the library and `ffmpeg -threads auto` use
+// threads 0: FFmpeg's auto count, as the library and `ffmpeg -threads auto` use; a case's
+// ceilingThreads when the library picks another count for it (one thread for 320x240)
 function runCeiling(c) {
-  const r = spawnSync(ceilingBin, [path.join(fixtures, c.lib.file), String(c.lib.repeat || 1), '0'], { encoding: 'utf8' });
+  const r = spawnSync(ceilingBin, [path.join(fixtures, c.lib.file), String(c.lib.repeat || 1), String(c.ceilingThreads || 0)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${c.name}: bench/ceiling failed\n${r.stderr}`);
   const j = JSON.parse(r.stdout.trim());
-  return { frames: j.frames, wallMs: j.wall_s * 1000, cpuMs: j.cpu_ms_per_frame * j.frames, decoder: j.decoder };
+  return { frames: j.frames, wallMs: j.wall_s * 1000, cpuMs: j.cpu_ms_per_frame * j.frames, decoder: j.decoder, threads: j.threads };
 }
 const hasCeiling = (c) => c.lib.kind === 'decode' && /\.(ivf|h264)$/.test(c.lib.file) && !c.lib.copyTo && !c.contention;
 
@@ -227,7 +228,7 @@ if (!jsonOnly) {
     if (r.lib[0].rssSlopeKiBPerFrame !== undefined) other.push(`RSS slope ${fix(median(r.lib.map((x) => x.rssSlopeKiBPerFrame)), 4)} KiB/frame after 2,000 frames, end ${fix(median(r.lib.map((x) => x.rssEndMiB)), 0)} MiB`);
     if (r.ceiling.length) {
       const cr = r.lib.slice(0, r.ceiling.length).map((x, i) => fps(x) / fps(r.ceiling[i]));
-      other.push(`libavcodec alone (${r.ceiling[0].decoder}, no pipeline) ${fix(median(r.ceiling.map(fps)))} fps: lib/it ${fix(median(cr), 3)} (${fix(Math.min(...cr), 2)}-${fix(Math.max(...cr), 2)})`);
+      other.push(`libavcodec alone (${r.ceiling[0].decoder}${r.ceiling[0].threads ? `, ${r.ceiling[0].threads} thread${r.ceiling[0].threads > 1 ? 's' : ''}` : ''}, no pipeline) ${fix(median(r.ceiling.map(fps)))} fps: lib/it ${fix(median(cr), 3)} (${fix(Math.min(...cr), 2)}-${fix(Math.max(...cr), 2)})`);
     }
     if (r.lib[0].heldMiBPerFrame !== undefined) other.push(`${fix(median(r.lib.map((x) => x.heldMiBPerFrame)), 2)} MiB of RSS per held frame (${fix(r.lib[0].frameBytes / 1048576, 2)} MiB of pixels)`);
     const libCpu = median(r.lib.map((x) => x.cpuMs / x.frames));

@@ -160,6 +160,9 @@ export interface CodecStats {
   maxMs: number;
   /** whether work is in flight (the codec keeps the process alive while it is) */
   busy: boolean;
+  /** VideoDecoder: libavcodec's thread count after the last configure (0: the codec's own automatic
+   * count, as libdav1d); 0 for the other codecs */
+  threads: number;
 }
 
 export interface VideoDecoderConfig {

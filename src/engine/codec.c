@@ -375,7 +375,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* codecStats(h) -> {inputs, outputs, queueDepth, framesAlive, meanMs, maxMs} */
+/* codecStats(h) -> {inputs, outputs, queueDepth, framesAlive, meanMs, maxMs, busy, threads} */
 static napi_value js_stats(napi_env env, napi_callback_info info) {
   napi_value argv[1], o;
   wc_codec *c;
@@ -392,6 +392,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   WC_CALL(env, wc_set_double(env, o, "maxMs",
                              (double)atomic_load_explicit(&c->stats->max_ns, memory_order_relaxed) / 1e6));
   WC_CALL(env, wc_set_bool(env, o, "busy", c->busy));
+  WC_CALL(env, wc_set_int64(env, o, "threads", atomic_load_explicit(&c->stats->threads, memory_order_relaxed)));
   return o;
 }
 

@@ -163,6 +163,7 @@ static int dec_reopen(wc_decoder *d, int strict, char *why, size_t whylen) {
   avcodec_free_context(&d->ctx);
   d->ctx = ctx;
   d->params.strict = strict;
+  atomic_store_explicit(&d->stats->threads, ctx->thread_count, memory_order_relaxed);
   return 0;
 }
 
@@ -201,6 +202,7 @@ static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
                wc_error_new("NotSupportedError", "VideoDecoder.configure(\"%s\"): %s", cfg->codec, why));
     return;
   }
+  atomic_store_explicit(&d->stats->threads, d->ctx->thread_count, memory_order_relaxed);
   /* kept for reopening: the decoder takes the description from the command */
   d->extradata = cfg->extradata;
   cfg->extradata = NULL;

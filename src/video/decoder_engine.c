@@ -62,6 +62,17 @@ int wc_decoder_open(const wc_decoder_params *p, AVCodecContext **out, char *why,
    * number of runnable threads, and with one per core 1080p H.264 kept 0.85 of the CLI's speed
    * beside the same hog against 0.95 with cores + 1 (event loop alone p99 2.1 -> 2.4 ms). */
   ctx->thread_count = p->threads > 0 ? p->threads : 0;
+  /* Small frames (a coded size from the config of at most 320x240 by area): one thread. Frame
+   * threads cost more in hand-offs than they give at that size, for libavcodec alone as for this
+   * library: 320x240, 150 frames x 40 (bench/ceiling.c), H.264 1.10-1.17 s with one thread against
+   * 1.27-1.37 s automatic; the library (one decoder, queue of 64) 4-14% faster with one thread on
+   * H.264, HEVC, VP8 and VP9 at 0.3, 0.6 and 1.2 Mb/s. Above that size it depends on the codec and
+   * the bitrate (at 384x216 and 426x240 H.264 and VP8 lose with one thread, VP9 gains), so larger
+   * frames keep FFmpeg's automatic count. Not libdav1d: its own threads win at 240p too (512-525 ms
+   * automatic against 547-552 ms with one). */
+  if (p->threads <= 0 && p->coded_width > 0 && p->coded_height > 0 &&
+      (int64_t)p->coded_width * p->coded_height <= WC_DECODER_SMALL_AREA && strcmp(codec->name, "libdav1d") != 0)
+    ctx->thread_count = 1;
   if (p->low_delay) {
     ctx->thread_type = FF_THREAD_SLICE;
     ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;

@@ -18,6 +18,7 @@ typedef struct wc_stats {
   atomic_llong busy_ns;  /* time spent in the codec for timed inputs */
   atomic_llong max_ns;   /* longest single input */
   atomic_llong timed;    /* inputs counted in busy_ns */
+  atomic_int threads;    /* the codec's thread count in effect after its last open (0: its own automatic) */
 } wc_stats;
 
 static inline wc_stats *wc_stats_new(void) {

@@ -12,6 +12,9 @@
 
 struct AVCodecContext;
 struct AVFrame;
+
+/* Frames of at most this many pixels (320x240) decode on one thread by default (decoder_engine.c). */
+#define WC_DECODER_SMALL_AREA (320 * 240)
 struct wc_scaler;
 
 typedef struct wc_decoder_params {
@@ -20,7 +23,7 @@ typedef struct wc_decoder_params {
   int extradata_size;
   int coded_width, coded_height; /* 0: unknown */
   int low_delay;
-  int threads; /* 0: automatic */
+  int threads; /* 0: automatic (one thread for frames of at most WC_DECODER_SMALL_AREA pixels) */
   int strict; /* report bitstream errors (AV_EF_EXPLODE) instead of concealing them */
 } wc_decoder_params;
 
