@@ -113,6 +113,32 @@ function threadCpu(since) {
   return by;
 }
 
+// Context switches of this process's threads by name (voluntary: it waited; involuntary: it was
+// preempted), from /proc/self/task/*/status; with `since`: the switches since then.
+function threadSwitches(since) {
+  const out = {};
+  let tasks = [];
+  try { tasks = fs.readdirSync('/proc/self/task'); } catch { return out; }
+  for (const tid of tasks) {
+    let st;
+    try { st = fs.readFileSync(`/proc/self/task/${tid}/status`, 'utf8'); } catch { continue; }
+    const comm = Number(tid) === process.pid ? 'js' : /^Name:\s*(.*)$/m.exec(st)[1];
+    const v = Number(/^voluntary_ctxt_switches:\s*(\d+)/m.exec(st)[1]);
+    const n = Number(/^nonvoluntary_ctxt_switches:\s*(\d+)/m.exec(st)[1]);
+    out[`${comm}#${tid}`] = [v, n];
+  }
+  if (!since) return out;
+  const by = {};
+  for (const [k, [v, n]] of Object.entries(out)) {
+    const name = k.slice(0, k.lastIndexOf('#'));
+    const [v0, n0] = since[k] || [0, 0];
+    const b = by[name] || (by[name] = { wait: 0, preempt: 0 });
+    b.wait += v - v0;
+    b.preempt += n - n0;
+  }
+  return by;
+}
+
 async function child(pkts, codec) {
   const { monitorEventLoopDelay } = require('node:perf_hooks');
   const wc = require('..');
@@ -135,6 +161,7 @@ async function child(pkts, codec) {
   const rss0 = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const taskCpu0 = threadCpu();
+  const taskSw0 = threadSwitches();
   h.enable();
   const t0 = performance.now();
   for (let i = 0; i < chunks.length; i++) {
@@ -148,11 +175,12 @@ async function child(pkts, codec) {
   const cpu = process.cpuUsage(cpu0);
   const stats = d.stats; // non-standard: time the worker spent in the codec per chunk
   const threads = threadCpu(taskCpu0);
+  const switches = threadSwitches(taskSw0);
   d.close();
   const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
   process.stdout.write(`${JSON.stringify({ packets: chunks.length, frames, samples, wallMs, cpuMs: (cpu.user + cpu.system) / 1000,
     loop: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }, rssStartKiB: Math.round(rss0 / 1024), rssKiB: rss,
-    workerCodecMs: Math.round(stats.meanMs * stats.inputs), threadCpuMs: threads })}\n`);
+    workerCodecMs: Math.round(stats.meanMs * stats.inputs), threadCpuMs: threads, threadSwitches: switches })}\n`);
 }
 
 // ---------------------------------------------------------------- the runner

@@ -34,19 +34,38 @@ typedef struct adec_config {
   uint8_t *extradata;
 } adec_config;
 
+typedef struct wc_audio_decoder wc_audio_decoder;
+
 typedef struct adec_output {
+  wc_node node;      /* in the decoder's `shells` list once delivered */
   AVFrame *frame;
   int format;        /* enum wc_sample_format */
   int64_t timestamp; /* microseconds */
+  wc_audio_decoder *d;
 } adec_output;
 
-typedef struct wc_audio_decoder {
+/*
+ * Memory that crosses threads per chunk is recycled, never freed by the other thread: glibc frees
+ * a chunk into the arena it came from, under that arena's lock, so a packet allocated on the JS
+ * thread and freed on the worker (or a frame the other way round) made the two threads contend for
+ * the arena locks once per chunk (futex waits in perf on both sides; issue 9's hour of audio).
+ *   - packet data comes from buffer pools (by size class) that the worker's unref returns it to;
+ *   - an output's AVFrame is moved into a frame of the JS thread's own when its handle is made,
+ *     and the emptied frame goes back to the worker with its adec_output (`shells`).
+ */
+#define ADEC_POOLS 3
+static const int pool_size[ADEC_POOLS] = {512, 2048, 8192}; /* bytes, padding included (larger packets: their own memory) */
+
+struct wc_audio_decoder {
   AVCodecContext *ctx;
   AVFrame *spare; /* an empty frame for the next avcodec_receive_frame (not one allocation per EAGAIN) */
   struct SwrContext *swr;
   wc_audio_clock clock;
   wc_stats *stats;
-} wc_audio_decoder;
+  wc_queue shells;   /* delivered adec_outputs with an empty frame, for the worker to reuse */
+  int shells_ready;  /* shells initialised */
+  AVBufferPool *pools[ADEC_POOLS]; /* JS thread: packet data (any thread returns buffers) */
+};
 
 static void config_free(adec_config *c) {
   if (!c) return;
@@ -63,11 +82,20 @@ static void free_cmd_payload(int type, void *p) {
   }
 }
 
+static void output_free(adec_output *o) {
+  if (!o) return;
+  av_frame_free(&o->frame);
+  free(o);
+}
+
+/* Any thread (the JS thread as a rule): the output goes back to its decoder's worker for reuse. */
 static void free_event_payload(int type, void *p) {
   if (type == WC_EV_OUTPUT) {
     adec_output *o = p;
-    if (o) av_frame_free(&o->frame);
-    free(o);
+    if (!o) return;
+    if (o->frame) av_frame_unref(o->frame);
+    if (o->frame && o->d && wc_queue_push(&o->d->shells, &o->node) >= 0) return;
+    output_free(o);
   } else if (type == WC_EV_ERROR) {
     wc_error_free(p);
   }
@@ -80,6 +108,19 @@ static void close_codec(wc_audio_decoder *d) {
   av_frame_free(&d->spare);
   swr_free(&d->swr);
   memset(&d->clock, 0, sizeof d->clock);
+}
+
+/* Worker: an adec_output with an empty frame, reused when one has come back. */
+static adec_output *output_get(wc_audio_decoder *d) {
+  adec_output *o = (adec_output *)wc_queue_try_pop(&d->shells);
+  if (o) return o;
+  if (!(o = calloc(1, sizeof(*o)))) return NULL;
+  if (!(o->frame = av_frame_alloc())) {
+    free(o);
+    return NULL;
+  }
+  o->d = d;
+  return o;
 }
 
 /* Receives every frame available now and posts it. 0, AVERROR_EOF after draining, or an error
@@ -114,13 +155,16 @@ static int receive_all(wc_audio_decoder *d, wc_worker *w, uint32_t epoch) {
       }
       f = c;
     }
-    if (!(o = calloc(1, sizeof(*o)))) {
+    if (!(o = output_get(d))) {
       av_frame_free(&f);
       return AVERROR(ENOMEM);
     }
     o->timestamp = wc_audio_clock_next(&d->clock, f->pts, f->nb_samples, f->sample_rate);
     f->pts = AV_NOPTS_VALUE; /* the timestamp lives in JS from here on */
-    o->frame = f;
+    av_frame_move_ref(o->frame, f);
+    /* f is empty now: the next receive's frame (one allocation less) */
+    if (!d->spare) d->spare = f;
+    else av_frame_free(&f);
     o->format = fmt;
     atomic_fetch_add_explicit(&d->stats->outputs, 1, memory_order_relaxed);
     wc_worker_post(w, WC_EV_OUTPUT, epoch, 0, o);
@@ -208,8 +252,20 @@ static void adec_teardown(void *impl) { close_codec(impl); }
 
 static void adec_impl_free(void *impl) {
   wc_audio_decoder *d = impl;
+  wc_node *n;
   if (!d) return;
   close_codec(d);
+  if (d->shells_ready) {
+    wc_queue_quit(&d->shells); /* an output freed from now on is freed, not kept */
+    n = wc_queue_take_all(&d->shells, NULL);
+    while (n) {
+      wc_node *next = n->next;
+      output_free((adec_output *)n);
+      n = next;
+    }
+    wc_queue_destroy(&d->shells);
+  }
+  for (int i = 0; i < ADEC_POOLS; i++) av_buffer_pool_uninit(&d->pools[i]); /* freed once every buffer is back */
   free(d);
 }
 
@@ -229,8 +285,18 @@ static int adec_output_js(napi_env env, wc_codec *c, wc_event *ev, napi_value *a
   s[S_FRAMES] = f->nb_samples;
   s[S_CHANNELS] = f->ch_layout.nb_channels;
   s[S_TIMESTAMP] = (double)o->timestamp;
-  o->frame = NULL; /* the handle takes it */
-  *arg = wc_audio_data_new_handle(env, f, o->format, 0, c->stats);
+  {
+    /* The handle takes the samples in a frame of this thread's (see `shells`); o keeps the
+     * worker's frame, empty, and goes back to it when the event is freed. */
+    AVFrame *mine = av_frame_alloc();
+    if (mine) {
+      av_frame_move_ref(mine, f);
+    } else {
+      mine = f;
+      o->frame = NULL;
+    }
+    *arg = wc_audio_data_new_handle(env, mine, o->format, 0, c->stats);
+  }
   return *arg ? 0 : -1;
 }
 
@@ -247,6 +313,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
     return NULL;
   }
+  d->shells_ready = wc_queue_init(&d->shells) == 0;
   if (!(h = wc_codec_create(env, argv[0], &adec_class, d, nice, &c))) return NULL;
   d->stats = c->stats;
   return h;
@@ -300,6 +367,23 @@ static napi_value js_configure(napi_env env, napi_callback_info info) {
   return wc_codec_send(env, c, WC_CMD_CONFIGURE, cfg);
 }
 
+/* JS thread: pkt gets len bytes of data (zeroed padding after them) from the decoder's pools, or
+ * of its own beyond the largest class. 0 or a negative AVERROR. */
+static int packet_data(wc_audio_decoder *d, AVPacket *pkt, int len) {
+  for (int i = 0; i < ADEC_POOLS; i++) {
+    AVBufferRef *b;
+    if (len > pool_size[i] - AV_INPUT_BUFFER_PADDING_SIZE) continue;
+    if (!d->pools[i] && !(d->pools[i] = av_buffer_pool_init((size_t)pool_size[i], NULL))) break;
+    if (!(b = av_buffer_pool_get(d->pools[i]))) break;
+    pkt->buf = b;
+    pkt->data = b->data;
+    pkt->size = len;
+    memset(b->data + len, 0, AV_INPUT_BUFFER_PADDING_SIZE);
+    return 0;
+  }
+  return av_new_packet(pkt, len);
+}
+
 /* audioDecoderDecode(h, data, timestamp) -> seq */
 static napi_value js_decode(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -316,7 +400,7 @@ static napi_value js_decode(napi_env env, napi_callback_info info) {
     return NULL;
   }
   /* JS memory never crosses to the worker: the bytes are copied into a padded packet here. */
-  if (!(pkt = av_packet_alloc()) || av_new_packet(pkt, (int)len) < 0) {
+  if (!(pkt = av_packet_alloc()) || packet_data(c->impl, pkt, (int)len) < 0) {
     av_packet_free(&pkt);
     napi_throw_range_error(env, NULL, "AudioDecoder.decode: out of memory");
     return NULL;
