@@ -27,6 +27,9 @@ int wc_worker_init(wc_worker *w, const wc_worker_ops *ops, void *impl,
   w->started = w->joined = 0;
   w->failed = 0;
   w->failed_epoch = 0;
+  w->notify_due = 0;
+  w->due_events = 0;
+  w->due_peak = 0;
   if ((err = wc_queue_init(&w->cmds)) != 0) return err;
   if ((err = wc_queue_init(&w->events)) != 0) {
     wc_queue_destroy(&w->cmds);
@@ -57,7 +60,7 @@ void wc_event_free(wc_worker *w, wc_event *ev) {
   free(ev);
 }
 
-#define BATCH_EVENTS 16
+#define BATCH_EVENTS 64
 #define BATCH_NS 1000000LL
 
 int64_t wc_now_ns(void) {
@@ -68,14 +71,23 @@ int64_t wc_now_ns(void) {
 
 /*
  * Wakes the JS side if events wait for it: at once when `force` (the worker is about to
- * wait for commands), else when enough events wait or the oldest has waited long enough.
+ * wait for commands), else when enough events wait, the oldest has waited long enough, or
+ * half of the commands queued at the last wake-up (or queued since) are done: JS then gets
+ * its dequeue events while the worker still has the other half to work on, so a caller that
+ * refills the queue from them keeps it from running dry, with one wake-up per half queue
+ * instead of one per few chunks (each costs the worker an eventfd write and JS a turn).
  * Worker thread.
  */
 static void flush_notify(wc_worker *w, int force) {
+  size_t len;
   if (!w->notify_due) return;
-  if (!force && w->due_events < BATCH_EVENTS && wc_now_ns() - w->due_since_ns < BATCH_NS) return;
+  len = force ? 0 : wc_queue_length(&w->cmds);
+  if (len > w->due_peak) w->due_peak = len;
+  if (!force && w->due_events < BATCH_EVENTS && len * 2 > w->due_peak && wc_now_ns() - w->due_since_ns < BATCH_NS)
+    return;
   w->notify_due = 0;
   w->due_events = 0;
+  w->due_peak = len;
   if (w->notify) w->notify(w->ctx);
 }
 

@@ -96,6 +96,7 @@ struct wc_worker {
   int notify_due;         /* the event list became non-empty since the JS side was last woken */
   int64_t due_since_ns;   /* when it did */
   int due_events;         /* events posted since the last wake-up */
+  size_t due_peak;        /* most commands queued since the last wake-up */
 };
 
 /* Initialises the queues. 0 or an errno value. */
@@ -131,9 +132,9 @@ int wc_worker_post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *p
  * chunk in one JS turn instead of costing a turn of its own.
  *
  * Wake-ups are batched while the worker has more commands queued (it is ahead of
- * JS): the JS side is woken when 16 events wait, 1 ms after the first of them, or as
- * soon as the command queue runs dry, so a caller feeding one chunk at a time sees
- * no added latency.
+ * JS): the JS side is woken when 64 events wait, 1 ms after the first of them, when half
+ * of the commands queued since the last wake-up are done, or as soon as the command
+ * queue runs dry, so a caller feeding one chunk at a time sees no added latency.
  */
 int wc_worker_post_deferred(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload);
 /* Marks the epoch failed: later commands of that epoch are dropped unrun (the JS side closes the codec). */
