@@ -102,7 +102,7 @@ static int decode(const char *in, const char *name) {
   }
   ctx = avcodec_alloc_context3(codec);
   ctx->pkt_timebase = (AVRational){1, 1000000};
-  ctx->thread_count = 0; /* automatic, as the library's decoders (options.decoderThreads 0) and ffmpeg -threads auto */
+  ctx->thread_count = 1; /* one thread, as the library's audio decoders (src/audio/audio_decoder_engine.c); only FLAC has threads */
   if (ex) {
     ctx->extradata = av_mallocz(ex + AV_INPUT_BUFFER_PADDING_SIZE);
     memcpy(ctx->extradata, buf + 8, ex);
