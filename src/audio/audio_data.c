@@ -26,9 +26,50 @@ static int64_t frame_bytes(const AVFrame *f) {
   return n;
 }
 
+/* ---------------------------------------------------------------- frame bins */
+
+wc_frame_bin *wc_frame_bin_new(void) {
+  wc_frame_bin *b = calloc(1, sizeof(*b));
+  if (!b) return NULL;
+  if (wc_queue_init(&b->q) != 0) {
+    free(b);
+    return NULL;
+  }
+  atomic_init(&b->refs, 1);
+  return b;
+}
+
+void wc_frame_bin_unref(wc_frame_bin **b) {
+  wc_frame_bin *p = *b;
+  *b = NULL;
+  if (!p || atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1) return;
+  wc_queue_destroy(&p->q); /* closed by its producer before: empty */
+  free(p);
+}
+
+int wc_frame_bin_put(wc_frame_bin *b, wc_frame_slot *s) { return wc_queue_push(&b->q, &s->node) < 0 ? -1 : 0; }
+
+wc_node *wc_frame_bin_take(wc_frame_bin *b) { return wc_queue_take_all(&b->q, NULL); }
+
+wc_node *wc_frame_bin_close(wc_frame_bin *b) {
+  wc_queue_quit(&b->q);
+  return wc_queue_take_all(&b->q, NULL);
+}
+
+/* ---------------------------------------------------------------- handles */
+
 static void release(napi_env env, wc_audio_data *a) {
   if (a->av) {
-    av_frame_free(&a->av);
+    if (a->slot) {
+      if (wc_frame_bin_put(a->bin, a->slot) < 0) { /* its decoder is gone */
+        av_frame_free(&a->slot->frame);
+        free(a->slot);
+      }
+      a->slot = NULL;
+      a->av = NULL;
+    } else {
+      av_frame_free(&a->av);
+    }
     if (a->ext) {
       int64_t unused;
       napi_adjust_external_memory(env, -a->ext, &unused);
@@ -37,6 +78,7 @@ static void release(napi_env env, wc_audio_data *a) {
     if (a->stats) atomic_fetch_sub_explicit(&a->stats->alive, 1, memory_order_relaxed);
   }
   wc_stats_unref(&a->stats);
+  wc_frame_bin_unref(&a->bin);
 }
 
 static void finalize(napi_env env, void *data, void *hint) {
@@ -72,6 +114,34 @@ napi_value wc_audio_data_new_handle(napi_env env, AVFrame *f, int format, int bo
     a->ext = frame_bytes(f);
     if (a->ext) napi_adjust_external_memory(env, a->ext, &unused);
   }
+  return h;
+}
+
+napi_value wc_audio_data_new_slot(napi_env env, wc_frame_slot *s, wc_frame_bin *bin, int format, wc_stats *stats) {
+  wc_audio_data *a = calloc(1, sizeof(*a));
+  napi_value h;
+  int64_t unused;
+  if (!a) {
+    napi_throw_error(env, NULL, "webcodecs-native: out of memory");
+    return NULL;
+  }
+  if (napi_create_object(env, &h) != napi_ok || napi_type_tag_object(env, h, &tag_audio_data) != napi_ok ||
+      napi_wrap(env, h, a, finalize, NULL, NULL) != napi_ok) {
+    free(a);
+    wc_throw_status(env, napi_generic_failure, "wrap AudioData handle");
+    return NULL;
+  }
+  a->av = s->frame;
+  a->slot = s;
+  a->format = format;
+  atomic_fetch_add_explicit(&bin->refs, 1, memory_order_relaxed);
+  a->bin = bin;
+  if (stats) {
+    a->stats = wc_stats_ref(stats);
+    atomic_fetch_add_explicit(&stats->alive, 1, memory_order_relaxed);
+  }
+  a->ext = frame_bytes(a->av);
+  if (a->ext) napi_adjust_external_memory(env, a->ext, &unused);
   return h;
 }
 

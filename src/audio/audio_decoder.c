@@ -37,8 +37,7 @@ typedef struct adec_config {
 typedef struct wc_audio_decoder wc_audio_decoder;
 
 typedef struct adec_output {
-  wc_node node;      /* in the decoder's `shells` list once delivered */
-  AVFrame *frame;
+  wc_frame_slot slot; /* first: the AudioData's frame, back in the decoder's bin once closed */
   int format;        /* enum wc_sample_format */
   int64_t timestamp; /* microseconds */
   wc_audio_decoder *d;
@@ -50,8 +49,9 @@ typedef struct adec_output {
  * thread and freed on the worker (or a frame the other way round) made the two threads contend for
  * the arena locks once per chunk (futex waits in perf on both sides; issue 9's hour of audio).
  *   - packet data comes from buffer pools (by size class) that the worker's unref returns it to;
- *   - an output's AVFrame is moved into a frame of the JS thread's own when its handle is made,
- *     and the emptied frame goes back to the worker with its adec_output (`shells`).
+ *   - an output (its AVFrame with the samples' buffer references) goes back to the worker's
+ *     `bin` when its AudioData is closed or collected; the worker unrefs the frame and reuses both
+ *     (the bin outlives the decoder: an AudioData closed after it frees its frame itself).
  */
 #define ADEC_POOLS 3
 static const int pool_size[ADEC_POOLS] = {512, 2048, 8192}; /* bytes, padding included (larger packets: their own memory) */
@@ -62,8 +62,8 @@ struct wc_audio_decoder {
   struct SwrContext *swr;
   wc_audio_clock clock;
   wc_stats *stats;
-  wc_queue shells;   /* delivered adec_outputs with an empty frame, for the worker to reuse */
-  int shells_ready;  /* shells initialised */
+  wc_frame_bin *bin; /* adec_outputs back from closed AudioData (and dropped events), samples still held */
+  wc_node *idle;     /* worker: adec_outputs with an empty frame, for reuse */
   AVBufferPool *pools[ADEC_POOLS]; /* JS thread: packet data (any thread returns buffers) */
 };
 
@@ -84,17 +84,25 @@ static void free_cmd_payload(int type, void *p) {
 
 static void output_free(adec_output *o) {
   if (!o) return;
-  av_frame_free(&o->frame);
+  av_frame_free(&o->slot.frame);
   free(o);
 }
 
-/* Any thread (the JS thread as a rule): the output goes back to its decoder's worker for reuse. */
+static void free_list(wc_node *n) {
+  while (n) {
+    wc_node *next = n->next;
+    output_free((adec_output *)n);
+    n = next;
+  }
+}
+
+/* Any thread (the JS thread as a rule): the output goes back to its decoder's worker, which
+ * frees the samples and reuses it. */
 static void free_event_payload(int type, void *p) {
   if (type == WC_EV_OUTPUT) {
     adec_output *o = p;
     if (!o) return;
-    if (o->frame) av_frame_unref(o->frame);
-    if (o->frame && o->d && wc_queue_push(&o->d->shells, &o->node) >= 0) return;
+    if (o->slot.frame && o->d && o->d->bin && wc_frame_bin_put(o->d->bin, &o->slot) == 0) return;
     output_free(o);
   } else if (type == WC_EV_ERROR) {
     wc_error_free(p);
@@ -110,12 +118,27 @@ static void close_codec(wc_audio_decoder *d) {
   memset(&d->clock, 0, sizeof d->clock);
 }
 
-/* Worker: an adec_output with an empty frame, reused when one has come back. */
+/* Worker: an adec_output with an empty frame, reused when one has come back (the samples of
+ * those back in the bin are freed here, on the thread that allocated their references). */
 static adec_output *output_get(wc_audio_decoder *d) {
-  adec_output *o = (adec_output *)wc_queue_try_pop(&d->shells);
-  if (o) return o;
+  adec_output *o;
+  if (!d->idle && d->bin) {
+    wc_node *n = wc_frame_bin_take(d->bin);
+    while (n) {
+      wc_node *next = n->next;
+      av_frame_unref(((adec_output *)n)->slot.frame);
+      n->next = d->idle;
+      d->idle = n;
+      n = next;
+    }
+  }
+  if ((o = (adec_output *)d->idle)) {
+    d->idle = o->slot.node.next;
+    o->slot.node.next = NULL;
+    return o;
+  }
   if (!(o = calloc(1, sizeof(*o)))) return NULL;
-  if (!(o->frame = av_frame_alloc())) {
+  if (!(o->slot.frame = av_frame_alloc())) {
     free(o);
     return NULL;
   }
@@ -161,7 +184,7 @@ static int receive_all(wc_audio_decoder *d, wc_worker *w, uint32_t epoch) {
     }
     o->timestamp = wc_audio_clock_next(&d->clock, f->pts, f->nb_samples, f->sample_rate);
     f->pts = AV_NOPTS_VALUE; /* the timestamp lives in JS from here on */
-    av_frame_move_ref(o->frame, f);
+    av_frame_move_ref(o->slot.frame, f);
     /* f is empty now: the next receive's frame (one allocation less) */
     if (!d->spare) d->spare = f;
     else av_frame_free(&f);
@@ -252,19 +275,14 @@ static void adec_teardown(void *impl) { close_codec(impl); }
 
 static void adec_impl_free(void *impl) {
   wc_audio_decoder *d = impl;
-  wc_node *n;
   if (!d) return;
   close_codec(d);
-  if (d->shells_ready) {
-    wc_queue_quit(&d->shells); /* an output freed from now on is freed, not kept */
-    n = wc_queue_take_all(&d->shells, NULL);
-    while (n) {
-      wc_node *next = n->next;
-      output_free((adec_output *)n);
-      n = next;
-    }
-    wc_queue_destroy(&d->shells);
+  if (d->bin) {
+    free_list(wc_frame_bin_close(d->bin)); /* an AudioData closed from now on frees its frame itself */
+    wc_frame_bin_unref(&d->bin);
   }
+  free_list(d->idle);
+  d->idle = NULL;
   for (int i = 0; i < ADEC_POOLS; i++) av_buffer_pool_uninit(&d->pools[i]); /* freed once every buffer is back */
   free(d);
 }
@@ -278,25 +296,21 @@ enum { S_FORMAT = 0, S_SAMPLE_RATE, S_FRAMES, S_CHANNELS, S_TIMESTAMP };
 
 static int adec_output_js(napi_env env, wc_codec *c, wc_event *ev, napi_value *arg) {
   adec_output *o = ev->payload;
-  AVFrame *f = o->frame;
+  AVFrame *f = o->slot.frame;
   double *s = wc_env_get(env)->scratch;
   s[S_FORMAT] = o->format;
   s[S_SAMPLE_RATE] = f->sample_rate;
   s[S_FRAMES] = f->nb_samples;
   s[S_CHANNELS] = f->ch_layout.nb_channels;
   s[S_TIMESTAMP] = (double)o->timestamp;
-  {
-    /* The handle takes the samples in a frame of this thread's (see `shells`); o keeps the
-     * worker's frame, empty, and goes back to it when the event is freed. */
-    AVFrame *mine = av_frame_alloc();
-    if (mine) {
-      av_frame_move_ref(mine, f);
-    } else {
-      mine = f;
-      o->frame = NULL;
-    }
-    *arg = wc_audio_data_new_handle(env, mine, o->format, 0, c->stats);
+  if (o->d->bin) {
+    /* The handle takes o; its frame goes back to the worker's bin when the AudioData is closed. */
+    if (!(*arg = wc_audio_data_new_slot(env, &o->slot, o->d->bin, o->format, c->stats))) return -1;
+    ev->payload = NULL;
+    return 0;
   }
+  *arg = wc_audio_data_new_handle(env, o->slot.frame, o->format, 0, c->stats);
+  o->slot.frame = NULL;
   return *arg ? 0 : -1;
 }
 
@@ -313,7 +327,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");
     return NULL;
   }
-  d->shells_ready = wc_queue_init(&d->shells) == 0;
+  d->bin = wc_frame_bin_new(); /* NULL: outputs are freed where they are closed */
   if (!(h = wc_codec_create(env, argv[0], &adec_class, d, nice, &c))) return NULL;
   d->stats = c->stats;
   return h;
