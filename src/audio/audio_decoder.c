@@ -36,6 +36,12 @@ typedef struct adec_config {
 
 typedef struct wc_audio_decoder wc_audio_decoder;
 
+/* A decode command's packet; back to the JS thread (`pkts_back`) once decoded, for reuse. */
+typedef struct adec_packet {
+  wc_node node;
+  AVPacket *pkt;
+} adec_packet;
+
 typedef struct adec_output {
   wc_frame_slot slot; /* first: the AudioData's frame, back in the decoder's bin once closed */
   int format;        /* enum wc_sample_format */
@@ -64,6 +70,9 @@ struct wc_audio_decoder {
   wc_stats *stats;
   wc_frame_bin *bin; /* adec_outputs back from closed AudioData (and dropped events), samples still held */
   wc_node *idle;     /* worker: adec_outputs with an empty frame, for reuse */
+  wc_queue pkts_back; /* decoded adec_packets, data still referenced, for the JS thread to reuse */
+  int pkts_ready;     /* pkts_back initialised */
+  wc_node *pkts_idle; /* JS thread: adec_packets with an empty packet */
   AVBufferPool *pools[ADEC_POOLS]; /* JS thread: packet data (any thread returns buffers) */
 };
 
@@ -77,8 +86,9 @@ static void free_cmd_payload(int type, void *p) {
   if (type == WC_CMD_CONFIGURE)
     config_free(p);
   else if (type == WC_CMD_DECODE) {
-    AVPacket *pkt = p;
-    av_packet_free(&pkt);
+    adec_packet *ap = p;
+    av_packet_free(&ap->pkt);
+    free(ap);
   }
 }
 
@@ -220,8 +230,17 @@ static void adec_configure(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd) {
   wc_worker_post_error(w, cmd->epoch, wc_error_new("NotSupportedError", "AudioDecoder.configure(\"%s\"): %s", cfg->codec, why));
 }
 
+static void decode_packet(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd, AVPacket *pkt);
+
 static void adec_decode(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd) {
-  AVPacket *pkt = cmd->payload;
+  adec_packet *ap = cmd->payload;
+  decode_packet(d, w, cmd, ap->pkt);
+  /* The packet goes back to the JS thread, whose memory it is (its unref frees a reference of
+   * the JS thread's there, and the data goes back to the JS thread's pool). */
+  if (d->pkts_ready && wc_queue_push(&d->pkts_back, &ap->node) >= 0) cmd->payload = NULL;
+}
+
+static void decode_packet(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd, AVPacket *pkt) {
   int64_t t0 = wc_now_ns();
   int ret;
   wc_worker_post_deferred(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
@@ -273,6 +292,14 @@ static void adec_run(void *impl, wc_worker *w, wc_cmd *cmd) {
 
 static void adec_teardown(void *impl) { close_codec(impl); }
 
+static void packets_free(wc_node *n) {
+  while (n) {
+    wc_node *next = n->next;
+    free_cmd_payload(WC_CMD_DECODE, n);
+    n = next;
+  }
+}
+
 static void adec_impl_free(void *impl) {
   wc_audio_decoder *d = impl;
   if (!d) return;
@@ -283,6 +310,13 @@ static void adec_impl_free(void *impl) {
   }
   free_list(d->idle);
   d->idle = NULL;
+  if (d->pkts_ready) {
+    wc_queue_quit(&d->pkts_back);
+    packets_free(wc_queue_take_all(&d->pkts_back, NULL));
+    wc_queue_destroy(&d->pkts_back);
+  }
+  packets_free(d->pkts_idle);
+  d->pkts_idle = NULL;
   for (int i = 0; i < ADEC_POOLS; i++) av_buffer_pool_uninit(&d->pools[i]); /* freed once every buffer is back */
   free(d);
 }
@@ -328,6 +362,7 @@ static napi_value js_create(napi_env env, napi_callback_info info) {
     return NULL;
   }
   d->bin = wc_frame_bin_new(); /* NULL: outputs are freed where they are closed */
+  d->pkts_ready = wc_queue_init(&d->pkts_back) == 0;
   if (!(h = wc_codec_create(env, argv[0], &adec_class, d, nice, &c))) return NULL;
   d->stats = c->stats;
   return h;
@@ -398,6 +433,32 @@ static int packet_data(wc_audio_decoder *d, AVPacket *pkt, int len) {
   return av_new_packet(pkt, len);
 }
 
+/* JS thread: an adec_packet with an empty packet, reused when decoded ones have come back. */
+static adec_packet *packet_get(wc_audio_decoder *d) {
+  adec_packet *ap;
+  if (!d->pkts_idle && d->pkts_ready) {
+    wc_node *n = wc_queue_take_all(&d->pkts_back, NULL);
+    while (n) {
+      wc_node *next = n->next;
+      av_packet_unref(((adec_packet *)n)->pkt);
+      n->next = d->pkts_idle;
+      d->pkts_idle = n;
+      n = next;
+    }
+  }
+  if ((ap = (adec_packet *)d->pkts_idle)) {
+    d->pkts_idle = ap->node.next;
+    ap->node.next = NULL;
+    return ap;
+  }
+  if (!(ap = calloc(1, sizeof(*ap)))) return NULL;
+  if (!(ap->pkt = av_packet_alloc())) {
+    free(ap);
+    return NULL;
+  }
+  return ap;
+}
+
 /* audioDecoderDecode(h, data, timestamp) -> seq */
 static napi_value js_decode(napi_env env, napi_callback_info info) {
   napi_value argv[3];
@@ -406,6 +467,7 @@ static napi_value js_decode(napi_env env, napi_callback_info info) {
   size_t len;
   int64_t ts;
   AVPacket *pkt;
+  adec_packet *ap;
   if (wc_args(env, info, 3, argv, NULL) < 0 || !(c = wc_codec_from(env, argv[0])) ||
       wc_get_bytes(env, argv[1], "data", &data, &len) < 0 || wc_get_int64(env, argv[2], "timestamp", &ts) < 0)
     return NULL;
@@ -414,15 +476,16 @@ static napi_value js_decode(napi_env env, napi_callback_info info) {
     return NULL;
   }
   /* JS memory never crosses to the worker: the bytes are copied into a padded packet here. */
-  if (!(pkt = av_packet_alloc()) || packet_data(c->impl, pkt, (int)len) < 0) {
-    av_packet_free(&pkt);
+  if (!(ap = packet_get(c->impl)) || packet_data(c->impl, ap->pkt, (int)len) < 0) {
+    if (ap) free_cmd_payload(WC_CMD_DECODE, ap);
     napi_throw_range_error(env, NULL, "AudioDecoder.decode: out of memory");
     return NULL;
   }
+  pkt = ap->pkt;
   if (len) memcpy(pkt->data, data, len);
   pkt->pts = ts;
   pkt->flags |= AV_PKT_FLAG_KEY;
-  return wc_codec_send(env, c, WC_CMD_DECODE, pkt);
+  return wc_codec_send(env, c, WC_CMD_DECODE, ap);
 }
 
 /* ---- isConfigSupported: the check, then really opening (and closing) the decoder, on the thread pool */
