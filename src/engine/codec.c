@@ -329,7 +329,7 @@ napi_value wc_codec_send(napi_env env, wc_codec *c, int type, void *payload) {
     wc_throw_dom(env, "InvalidStateError", "%s: the codec is closed", c->cls->name);
     return NULL;
   }
-  cmd = wc_cmd_new(type, c->js_epoch, c->sent_seq + 1, payload);
+  cmd = wc_worker_cmd_new(&c->w, type, c->js_epoch, c->sent_seq + 1, payload);
   if (!cmd) {
     if (payload && c->w.ops->free_cmd_payload) c->w.ops->free_cmd_payload(type, payload);
     napi_throw_error(env, NULL, "webcodecs-native: out of memory");

@@ -44,6 +44,25 @@ int wc_queue_push(wc_queue *q, wc_node *n) {
   return was_empty;
 }
 
+int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max) {
+  int was_empty;
+  n->next = NULL;
+  pthread_mutex_lock(&q->mu);
+  if (q->quit || q->len >= max) {
+    pthread_mutex_unlock(&q->mu);
+    return -1;
+  }
+  was_empty = q->head == NULL;
+  if (q->tail)
+    q->tail->next = n;
+  else
+    q->head = n;
+  q->tail = n;
+  q->len++;
+  pthread_mutex_unlock(&q->mu); /* nobody waits on a spare list */
+  return was_empty;
+}
+
 wc_node *wc_queue_pop_wait(wc_queue *q) {
   wc_node *n = NULL;
   pthread_mutex_lock(&q->mu);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,7 +36,37 @@ int wc_worker_init(wc_worker *w, const wc_worker_ops *ops, void *impl,
     wc_queue_destroy(&w->cmds);
     return err;
   }
+  w->js_cmds = w->worker_events = NULL;
+  if ((err = wc_queue_init(&w->spare_cmds)) != 0) {
+    wc_queue_destroy(&w->cmds);
+    wc_queue_destroy(&w->events);
+    return err;
+  }
+  if ((err = wc_queue_init(&w->spare_events)) != 0) {
+    wc_queue_destroy(&w->cmds);
+    wc_queue_destroy(&w->events);
+    wc_queue_destroy(&w->spare_cmds);
+    return err;
+  }
   return 0;
+}
+
+#define WC_SPARE_MAX 1024
+
+/* Takes one node from *local, refilling it from spare first when empty. NULL: none. */
+static wc_node *spare_get(wc_node **local, wc_queue *spare) {
+  wc_node *n;
+  if (!*local) *local = wc_queue_take_all(spare, NULL);
+  if ((n = *local)) *local = n->next;
+  return n;
+}
+
+static void free_nodes(wc_node *n) {
+  while (n) {
+    wc_node *next = n->next;
+    free(n);
+    n = next;
+  }
 }
 
 wc_cmd *wc_cmd_new(int type, uint32_t epoch, uint64_t seq, void *payload) {
@@ -48,16 +79,29 @@ wc_cmd *wc_cmd_new(int type, uint32_t epoch, uint64_t seq, void *payload) {
   return cmd;
 }
 
+wc_cmd *wc_worker_cmd_new(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload) {
+  wc_cmd *cmd = (wc_cmd *)spare_get(&w->js_cmds, &w->spare_cmds);
+  if (!cmd) return wc_cmd_new(type, epoch, seq, payload);
+  memset(cmd, 0, sizeof(*cmd));
+  cmd->type = type;
+  cmd->epoch = epoch;
+  cmd->seq = seq;
+  cmd->payload = payload;
+  return cmd;
+}
+
 void wc_cmd_free(wc_worker *w, wc_cmd *cmd) {
   if (!cmd) return;
   if (cmd->payload && w->ops->free_cmd_payload) w->ops->free_cmd_payload(cmd->type, cmd->payload);
-  free(cmd);
+  cmd->payload = NULL;
+  if (wc_queue_push_max(&w->spare_cmds, &cmd->node, WC_SPARE_MAX) < 0) free(cmd);
 }
 
 void wc_event_free(wc_worker *w, wc_event *ev) {
   if (!ev) return;
   if (ev->payload && w->ops->free_event_payload) w->ops->free_event_payload(ev->type, ev->payload);
-  free(ev);
+  ev->payload = NULL;
+  if (wc_queue_push_max(&w->spare_events, &ev->node, WC_SPARE_MAX) < 0) free(ev);
 }
 
 #define BATCH_EVENTS 64
@@ -122,8 +166,12 @@ void wc_worker_quit(wc_worker *w) {
 }
 
 static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload, int deferred) {
-  wc_event *ev = calloc(1, sizeof(*ev));
+  wc_event *ev = (wc_event *)spare_get(&w->worker_events, &w->spare_events);
   int was_empty;
+  if (ev)
+    memset(ev, 0, sizeof(*ev));
+  else
+    ev = calloc(1, sizeof(*ev));
   if (!ev) {
     if (payload && w->ops->free_event_payload) w->ops->free_event_payload(type, payload);
     return -1;
@@ -228,6 +276,16 @@ void wc_worker_destroy(wc_worker *w) {
     wc_event_free(w, (wc_event *)n);
     n = next;
   }
+  /* after the frees above, which keep what they free here */
+  wc_queue_quit(&w->spare_cmds);
+  wc_queue_quit(&w->spare_events);
+  free_nodes(wc_queue_take_all(&w->spare_cmds, NULL));
+  free_nodes(wc_queue_take_all(&w->spare_events, NULL));
+  free_nodes(w->js_cmds);
+  free_nodes(w->worker_events);
+  w->js_cmds = w->worker_events = NULL;
   wc_queue_destroy(&w->cmds);
   wc_queue_destroy(&w->events);
+  wc_queue_destroy(&w->spare_cmds);
+  wc_queue_destroy(&w->spare_events);
 }

@@ -41,6 +41,9 @@ void wc_queue_destroy(wc_queue *q);
  */
 int wc_queue_push(wc_queue *q, wc_node *n);
 
+/* wc_queue_push, but only while the queue holds fewer than max elements: -1 otherwise (n stays the caller's). */
+int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max);
+
 /* Blocks until an element is available or the queue quits; NULL after quit. */
 wc_node *wc_queue_pop_wait(wc_queue *q);
 

@@ -97,6 +97,17 @@ struct wc_worker {
   int64_t due_since_ns;   /* when it did */
   int due_events;         /* events posted since the last wake-up */
   size_t due_peak;        /* most commands queued since the last wake-up */
+  /*
+   * Commands and events are recycled, not freed by the other thread (glibc frees a chunk into
+   * the arena of the thread that allocated it, under that arena's lock: one contended free per
+   * chunk each way). A finished command goes to spare_cmds for wc_worker_cmd_new (JS thread,
+   * which takes them all into js_cmds); a freed event to spare_events for the worker's next
+   * post (which takes them all into worker_events). Each spare list keeps at most WC_SPARE_MAX.
+   */
+  wc_queue spare_cmds;
+  wc_queue spare_events;
+  wc_node *js_cmds;       /* JS thread only */
+  wc_node *worker_events; /* worker thread only (and destroy) */
 };
 
 /* Initialises the queues. 0 or an errno value. */
@@ -109,6 +120,8 @@ void wc_worker_destroy(wc_worker *w);
 
 /* JS thread. Allocates a command; NULL when out of memory. */
 wc_cmd *wc_cmd_new(int type, uint32_t epoch, uint64_t seq, void *payload);
+/* JS thread. The same, reusing one of w's finished commands when there is one. */
+wc_cmd *wc_worker_cmd_new(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload);
 /* Frees a command and its payload. */
 void wc_cmd_free(wc_worker *w, wc_cmd *cmd);
 /* Queues cmd (ownership passes). -1 after quit: the command has been freed. */
