@@ -342,3 +342,35 @@ test('the priming switch: with WEBCODECS_NATIVE_AUDIO_PRIMING=keep the Opus pre-
   const ref = ffmpegDecode(loadAudioTrack('opus-48000-stereo.ogg').file, 'f32', { skipManual: true });
   assert.deepEqual(keep.outputs.map((o) => o[2]), ref.frames.map((f) => f.md5));
 });
+
+test('outputs kept open while later ones are closed keep their own samples, during decoding and after the decoder is closed', async () => {
+  // The worker reuses the memory of closed outputs (and closed ones go back to it): one still open
+  // must never be written to, and one outliving its decoder stays readable and closable.
+  const kept = [];
+  let n = 0;
+  const d = new AudioDecoder({
+    output(a) { if (n++ % 10 === 0) kept.push(a); else a.close(); },
+    error(e) { throw e; },
+  });
+  d.configure({ codec: 'pcm-s16', sampleRate: 48000, numberOfChannels: 1 });
+  for (let i = 0; i < 300; i++) {
+    d.decode(chunk({ type: 'key', timestamp: i * 1000, data: new Int16Array(48).fill(i) }));
+    if (i % 50 === 49) await d.flush();
+  }
+  await d.flush();
+  assert.equal(n, 300);
+  const check = () => kept.forEach((a, k) => {
+    const got = new Int16Array(48);
+    a.copyTo(got, { planeIndex: 0 });
+    assert.deepEqual(Array.from(new Set(got)), [k * 10], `output ${k * 10}`);
+  });
+  check();
+  d.close();
+  check();
+  const c = kept[3].clone();
+  kept.forEach((a) => a.close());
+  const got = new Int16Array(48);
+  c.copyTo(got, { planeIndex: 0 });
+  assert.equal(got[47], 30);
+  c.close();
+});
