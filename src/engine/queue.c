@@ -6,6 +6,8 @@
  */
 #include "wc/engine/queue.h"
 
+#include <stdint.h>
+
 int wc_queue_init(wc_queue *q) {
   int err;
   q->head = q->tail = NULL;
@@ -24,11 +26,12 @@ void wc_queue_destroy(wc_queue *q) {
   pthread_mutex_destroy(&q->mu);
 }
 
-int wc_queue_push(wc_queue *q, wc_node *n) {
+/* Appends n unless the queue has quit or holds max elements: -1, else whether it was empty. */
+static int push(wc_queue *q, wc_node *n, size_t max) {
   int was_empty;
   n->next = NULL;
   pthread_mutex_lock(&q->mu);
-  if (q->quit) {
+  if (q->quit || q->len >= max) {
     pthread_mutex_unlock(&q->mu);
     return -1;
   }
@@ -44,24 +47,9 @@ int wc_queue_push(wc_queue *q, wc_node *n) {
   return was_empty;
 }
 
-int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max) {
-  int was_empty;
-  n->next = NULL;
-  pthread_mutex_lock(&q->mu);
-  if (q->quit || q->len >= max) {
-    pthread_mutex_unlock(&q->mu);
-    return -1;
-  }
-  was_empty = q->head == NULL;
-  if (q->tail)
-    q->tail->next = n;
-  else
-    q->head = n;
-  q->tail = n;
-  q->len++;
-  pthread_mutex_unlock(&q->mu); /* nobody waits on a spare list */
-  return was_empty;
-}
+int wc_queue_push(wc_queue *q, wc_node *n) { return push(q, n, SIZE_MAX); }
+
+int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max) { return push(q, n, max); }
 
 wc_node *wc_queue_pop_wait(wc_queue *q) {
   wc_node *n = NULL;
