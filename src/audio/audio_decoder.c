@@ -72,6 +72,8 @@ struct wc_audio_decoder {
   wc_node *idle;     /* worker: adec_outputs with an empty frame, for reuse */
   wc_queue pkts_back; /* decoded adec_packets, data still referenced, for the JS thread to reuse */
   int pkts_ready;     /* pkts_back initialised */
+  wc_node *pkts_done, *pkts_done_last; /* worker: decoded packets not yet in pkts_back (one push per PKTS_BATCH) */
+  size_t pkts_done_len;
   wc_node *pkts_idle; /* JS thread: adec_packets with an empty packet */
   AVBufferPool *pools[ADEC_POOLS]; /* JS thread: packet data (any thread returns buffers) */
 };
@@ -232,12 +234,32 @@ static void adec_configure(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd) {
 
 static void decode_packet(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd, AVPacket *pkt);
 
+#define PKTS_BATCH 16
+
+static void packets_free(wc_node *n);
+
+/* Worker: the decoded packets collected so far go back to the JS thread in one step. */
+static void packets_give_back(wc_audio_decoder *d) {
+  if (d->pkts_done && wc_queue_push_list(&d->pkts_back, d->pkts_done, d->pkts_done_last, d->pkts_done_len, SIZE_MAX) < 0)
+    packets_free(d->pkts_done);
+  d->pkts_done = d->pkts_done_last = NULL;
+  d->pkts_done_len = 0;
+}
+
 static void adec_decode(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd) {
   adec_packet *ap = cmd->payload;
   decode_packet(d, w, cmd, ap->pkt);
   /* The packet goes back to the JS thread, whose memory it is (its unref frees a reference of
-   * the JS thread's there, and the data goes back to the JS thread's pool). */
-  if (d->pkts_ready && wc_queue_push(&d->pkts_back, &ap->node) >= 0) cmd->payload = NULL;
+   * the JS thread's there, and the data goes back to the JS thread's pool), PKTS_BATCH at a time. */
+  if (!d->pkts_ready) return;
+  cmd->payload = NULL;
+  ap->node.next = NULL;
+  if (d->pkts_done_last)
+    d->pkts_done_last->next = &ap->node;
+  else
+    d->pkts_done = &ap->node;
+  d->pkts_done_last = &ap->node;
+  if (++d->pkts_done_len >= PKTS_BATCH) packets_give_back(d);
 }
 
 static void decode_packet(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd, AVPacket *pkt) {
@@ -290,7 +312,10 @@ static void adec_run(void *impl, wc_worker *w, wc_cmd *cmd) {
   }
 }
 
-static void adec_teardown(void *impl) { close_codec(impl); }
+static void adec_teardown(void *impl) {
+  close_codec(impl);
+  packets_give_back(impl);
+}
 
 static void packets_free(wc_node *n) {
   while (n) {

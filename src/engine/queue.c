@@ -26,10 +26,17 @@ void wc_queue_destroy(wc_queue *q) {
   pthread_mutex_destroy(&q->mu);
 }
 
-/* Appends n unless the queue has quit or holds max elements: -1, else whether it was empty. */
-static int push(wc_queue *q, wc_node *n, size_t max) {
+/* len and quit are written under the mutex and also read without it (wc_queue_length_relaxed,
+ * wc_queue_quitting): atomic stores and loads, so those reads are not data races. */
+static void set_len(wc_queue *q, size_t len) { __atomic_store_n(&q->len, len, __ATOMIC_RELAXED); }
+
+int wc_queue_push(wc_queue *q, wc_node *n) { return wc_queue_push_list(q, n, n, 1, SIZE_MAX); }
+
+int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max) { return wc_queue_push_list(q, n, n, 1, max); }
+
+int wc_queue_push_list(wc_queue *q, wc_node *first, wc_node *last, size_t count, size_t max) {
   int was_empty;
-  n->next = NULL;
+  last->next = NULL;
   pthread_mutex_lock(&q->mu);
   if (q->quit || q->len >= max) {
     pthread_mutex_unlock(&q->mu);
@@ -37,19 +44,15 @@ static int push(wc_queue *q, wc_node *n, size_t max) {
   }
   was_empty = q->head == NULL;
   if (q->tail)
-    q->tail->next = n;
+    q->tail->next = first;
   else
-    q->head = n;
-  q->tail = n;
-  q->len++;
+    q->head = first;
+  q->tail = last;
+  set_len(q, q->len + count);
   pthread_cond_signal(&q->cv);
   pthread_mutex_unlock(&q->mu);
   return was_empty;
 }
-
-int wc_queue_push(wc_queue *q, wc_node *n) { return push(q, n, SIZE_MAX); }
-
-int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max) { return push(q, n, max); }
 
 wc_node *wc_queue_pop_wait(wc_queue *q) {
   wc_node *n = NULL;
@@ -59,10 +62,26 @@ wc_node *wc_queue_pop_wait(wc_queue *q) {
     n = q->head;
     q->head = n->next;
     if (!q->head) q->tail = NULL;
-    q->len--;
+    set_len(q, q->len - 1);
     n->next = NULL;
   }
   pthread_mutex_unlock(&q->mu);
+  return n;
+}
+
+wc_node *wc_queue_take_all_wait(wc_queue *q, size_t *count) {
+  wc_node *n = NULL;
+  size_t k = 0;
+  pthread_mutex_lock(&q->mu);
+  while (q->head == NULL && !q->quit) pthread_cond_wait(&q->cv, &q->mu);
+  if (!q->quit) {
+    n = q->head;
+    k = q->len;
+    q->head = q->tail = NULL;
+    set_len(q, 0);
+  }
+  pthread_mutex_unlock(&q->mu);
+  if (count) *count = k;
   return n;
 }
 
@@ -73,7 +92,7 @@ wc_node *wc_queue_try_pop(wc_queue *q) {
   if (n) {
     q->head = n->next;
     if (!q->head) q->tail = NULL;
-    q->len--;
+    set_len(q, q->len - 1);
     n->next = NULL;
   }
   pthread_mutex_unlock(&q->mu);
@@ -86,7 +105,7 @@ wc_node *wc_queue_take_all(wc_queue *q, size_t *count) {
   n = q->head;
   if (count) *count = q->len;
   q->head = q->tail = NULL;
-  q->len = 0;
+  set_len(q, 0);
   pthread_mutex_unlock(&q->mu);
   return n;
 }
@@ -97,7 +116,7 @@ wc_node *wc_queue_replace_all(wc_queue *q, wc_node *n) {
   pthread_mutex_lock(&q->mu);
   old = q->head;
   q->head = q->tail = n;
-  q->len = n ? 1 : 0;
+  set_len(q, n ? 1 : 0);
   if (n) pthread_cond_signal(&q->cv);
   pthread_mutex_unlock(&q->mu);
   return old;
@@ -105,7 +124,7 @@ wc_node *wc_queue_replace_all(wc_queue *q, wc_node *n) {
 
 void wc_queue_quit(wc_queue *q) {
   pthread_mutex_lock(&q->mu);
-  q->quit = 1;
+  __atomic_store_n(&q->quit, 1, __ATOMIC_RELEASE);
   pthread_cond_broadcast(&q->cv);
   pthread_mutex_unlock(&q->mu);
 }
@@ -117,3 +136,7 @@ size_t wc_queue_length(wc_queue *q) {
   pthread_mutex_unlock(&q->mu);
   return len;
 }
+
+size_t wc_queue_length_relaxed(wc_queue *q) { return __atomic_load_n(&q->len, __ATOMIC_RELAXED); }
+
+int wc_queue_quitting(wc_queue *q) { return __atomic_load_n(&q->quit, __ATOMIC_ACQUIRE); }

@@ -37,6 +37,10 @@ int wc_worker_init(wc_worker *w, const wc_worker_ops *ops, void *impl,
     return err;
   }
   w->js_cmds = w->worker_events = NULL;
+  atomic_init(&w->reset_epoch, 0);
+  w->run_cmds = w->out_first = w->out_last = w->done_first = w->done_last = NULL;
+  w->js_events = w->js_freed_first = w->js_freed_last = NULL;
+  w->run_len = w->out_len = w->done_len = w->js_freed_len = 0;
   if ((err = wc_queue_init(&w->spare_cmds)) != 0) {
     wc_queue_destroy(&w->cmds);
     wc_queue_destroy(&w->events);
@@ -97,11 +101,67 @@ void wc_cmd_free(wc_worker *w, wc_cmd *cmd) {
   if (wc_queue_push_max(&w->spare_cmds, &cmd->node, WC_SPARE_MAX) < 0) free(cmd);
 }
 
+/* Appends n to the list *first..*last of *len nodes. */
+static void list_add(wc_node **first, wc_node **last, size_t *len, wc_node *n) {
+  n->next = NULL;
+  if (*last)
+    (*last)->next = n;
+  else
+    *first = n;
+  *last = n;
+  (*len)++;
+}
+
+/* Gives the list back to spare in one step (freeing it where spare is full) and empties it. */
+static void list_give(wc_node **first, wc_node **last, size_t *len, wc_queue *spare) {
+  if (*first && wc_queue_push_list(spare, *first, *last, *len, WC_SPARE_MAX) < 0) free_nodes(*first);
+  *first = *last = NULL;
+  *len = 0;
+}
+
+#define JS_FREED_BATCH 64
+
 void wc_event_free(wc_worker *w, wc_event *ev) {
   if (!ev) return;
   if (ev->payload && w->ops->free_event_payload) w->ops->free_event_payload(ev->type, ev->payload);
   ev->payload = NULL;
-  if (wc_queue_push_max(&w->spare_events, &ev->node, WC_SPARE_MAX) < 0) free(ev);
+  list_add(&w->js_freed_first, &w->js_freed_last, &w->js_freed_len, &ev->node);
+  if (w->js_freed_len >= JS_FREED_BATCH) list_give(&w->js_freed_first, &w->js_freed_last, &w->js_freed_len, &w->spare_events);
+}
+
+/* Worker: a finished command (its payload freed now) waits in done_* for the next publish. */
+static void cmd_done(wc_worker *w, wc_cmd *cmd) {
+  if (cmd->payload && w->ops->free_cmd_payload) w->ops->free_cmd_payload(cmd->type, cmd->payload);
+  cmd->payload = NULL;
+  list_add(&w->done_first, &w->done_last, &w->done_len, &cmd->node);
+}
+
+/* Worker: commands not run yet, held in run_cmds or queued. */
+static size_t pending(wc_worker *w) { return w->run_len + wc_queue_length_relaxed(&w->cmds); }
+
+/* Worker: the collected events join the event list (the JS side is woken when `wake` and the
+ * list was empty: otherwise a wake-up is on its way, or the JS side is taking the list), and
+ * the finished commands go back to spare_cmds. */
+static void publish(wc_worker *w, int wake) {
+  int was_empty;
+  list_give(&w->done_first, &w->done_last, &w->done_len, &w->spare_cmds);
+  w->notify_due = 0;
+  w->due_events = 0;
+  if (!w->out_first) return;
+  was_empty = wc_queue_push_list(&w->events, w->out_first, w->out_last, w->out_len, SIZE_MAX);
+  if (was_empty < 0) { /* the event list never quits; kept for completeness */
+    wc_node *n = w->out_first;
+    while (n) {
+      wc_node *next = n->next;
+      wc_event *ev = (wc_event *)n;
+      if (ev->payload && w->ops->free_event_payload) w->ops->free_event_payload(ev->type, ev->payload);
+      free(ev);
+      n = next;
+    }
+  }
+  w->out_first = w->out_last = NULL;
+  w->out_len = 0;
+  if (wake && was_empty == 1 && w->notify) w->notify(w->ctx);
 }
 
 #define BATCH_EVENTS 64
@@ -125,14 +185,12 @@ int64_t wc_now_ns(void) {
 static void flush_notify(wc_worker *w, int force) {
   size_t len;
   if (!w->notify_due) return;
-  len = force ? 0 : wc_queue_length(&w->cmds);
+  len = force ? 0 : pending(w);
   if (len > w->due_peak) w->due_peak = len;
   if (!force && w->due_events < BATCH_EVENTS && len * 2 > w->due_peak && wc_now_ns() - w->due_since_ns < BATCH_NS)
     return;
-  w->notify_due = 0;
-  w->due_events = 0;
   w->due_peak = len;
-  if (w->notify) w->notify(w->ctx);
+  publish(w, 1);
 }
 
 static void free_cmd_list(wc_worker *w, wc_node *n, size_t *count) {
@@ -156,6 +214,8 @@ int wc_worker_send(wc_worker *w, wc_cmd *cmd) {
 
 size_t wc_worker_reset(wc_worker *w, wc_cmd *cmd) {
   size_t dropped = 0;
+  /* before the queue is replaced: the worker then drops what it holds of the older epochs */
+  if (cmd) atomic_store_explicit(&w->reset_epoch, cmd->epoch, memory_order_release);
   free_cmd_list(w, wc_queue_replace_all(&w->cmds, cmd ? &cmd->node : NULL), &dropped);
   return dropped;
 }
@@ -167,7 +227,6 @@ void wc_worker_quit(wc_worker *w) {
 
 static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload, int deferred) {
   wc_event *ev = (wc_event *)spare_get(&w->worker_events, &w->spare_events);
-  int was_empty;
   if (ev)
     memset(ev, 0, sizeof(*ev));
   else
@@ -181,13 +240,13 @@ static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payl
   ev->seq = seq;
   ev->count = 1;
   ev->payload = payload;
-  was_empty = wc_queue_push(&w->events, &ev->node);
-  if (was_empty > 0 && !w->notify_due) {
+  list_add(&w->out_first, &w->out_last, &w->out_len, &ev->node);
+  if (!w->notify_due) {
     w->notify_due = 1;
     w->due_since_ns = wc_now_ns();
   }
   w->due_events++;
-  if (!deferred) flush_notify(w, wc_queue_length(&w->cmds) == 0);
+  if (!deferred) flush_notify(w, pending(w) == 0);
   return 0;
 }
 
@@ -210,12 +269,51 @@ int wc_worker_post_error(wc_worker *w, uint32_t epoch, void *error) {
 }
 
 wc_event *wc_worker_next_event(wc_worker *w) {
-  return (wc_event *)wc_queue_try_pop(&w->events);
+  wc_node *n;
+  if (!w->js_events) w->js_events = wc_queue_take_all(&w->events, NULL);
+  if (!(n = w->js_events)) {
+    /* nothing left to deliver: the freed events go back to the worker now */
+    list_give(&w->js_freed_first, &w->js_freed_last, &w->js_freed_len, &w->spare_events);
+    return NULL;
+  }
+  w->js_events = n->next;
+  n->next = NULL;
+  return (wc_event *)n;
+}
+
+/* Worker: the next command to run, from run_cmds (refilled with everything queued, waiting
+ * for it when there is none). Commands of an epoch older than the last reset are dropped, as
+ * the reset dropped those still queued. NULL once the queue has quit. */
+static wc_cmd *next_cmd(wc_worker *w) {
+  for (;;) {
+    wc_cmd *cmd;
+    if (!w->run_cmds && !(w->run_cmds = wc_queue_take_all_wait(&w->cmds, &w->run_len))) return NULL;
+    if (wc_queue_quitting(&w->cmds)) {
+      wc_node *n = w->run_cmds;
+      w->run_cmds = NULL;
+      w->run_len = 0;
+      while (n) {
+        wc_node *next = n->next;
+        cmd_done(w, (wc_cmd *)n);
+        n = next;
+      }
+      return NULL;
+    }
+    cmd = (wc_cmd *)w->run_cmds;
+    w->run_cmds = cmd->node.next;
+    cmd->node.next = NULL;
+    w->run_len--;
+    if ((int32_t)(cmd->epoch - atomic_load_explicit(&w->reset_epoch, memory_order_acquire)) < 0) {
+      cmd_done(w, cmd);
+      continue;
+    }
+    return cmd;
+  }
 }
 
 static void *worker_main(void *arg) {
   wc_worker *w = arg;
-  wc_node *n;
+  wc_cmd *cmd;
   sigset_t mask;
   /* Asynchronous signals belong to the JS thread (Node installs its handlers there).
    * The mask is inherited by the codec's own threads. */
@@ -230,8 +328,7 @@ static void *worker_main(void *arg) {
 #endif
   /* Before any codec work: the codec's own threads (opened later, from this thread) inherit it. */
   wc_sched_apply_codec(w->nice);
-  while ((n = wc_queue_pop_wait(&w->cmds)) != NULL) {
-    wc_cmd *cmd = (wc_cmd *)n;
+  while ((cmd = next_cmd(w)) != NULL) {
     if (w->failed && cmd->epoch == w->failed_epoch && cmd->type != WC_CMD_RESET) {
       /* The codec failed in this epoch; JS is closing or resetting it. */
     } else {
@@ -241,8 +338,8 @@ static void *worker_main(void *arg) {
     {
       uint64_t seq = cmd->seq;
       uint32_t epoch = cmd->epoch;
-      wc_cmd_free(w, cmd);
-      if (wc_queue_length(&w->cmds) == 0) {
+      cmd_done(w, cmd);
+      if (pending(w) == 0) {
         wc_worker_post_deferred(w, WC_EV_IDLE, epoch, seq, NULL);
         flush_notify(w, 1); /* about to wait: deliver everything now */
       } else {
@@ -250,6 +347,7 @@ static void *worker_main(void *arg) {
       }
     }
   }
+  publish(w, 0); /* quit: whatever is left is freed with the worker */
   if (w->ops->teardown) w->ops->teardown(w->impl);
   if (w->on_exit) w->on_exit(w->ctx);
   return NULL;
@@ -270,12 +368,15 @@ void wc_worker_join(wc_worker *w) {
 void wc_worker_destroy(wc_worker *w) {
   wc_node *n;
   free_cmd_list(w, wc_queue_take_all(&w->cmds, NULL), NULL);
-  n = wc_queue_take_all(&w->events, NULL);
-  while (n) {
-    wc_node *next = n->next;
-    wc_event_free(w, (wc_event *)n);
-    n = next;
+  for (int k = 0; k < 2; k++) { /* published, then taken by the JS side but not delivered */
+    n = k ? w->js_events : wc_queue_take_all(&w->events, NULL);
+    while (n) {
+      wc_node *next = n->next;
+      wc_event_free(w, (wc_event *)n);
+      n = next;
+    }
   }
+  w->js_events = NULL;
   /* after the frees above, which keep what they free here */
   wc_queue_quit(&w->spare_cmds);
   wc_queue_quit(&w->spare_events);
@@ -283,7 +384,9 @@ void wc_worker_destroy(wc_worker *w) {
   free_nodes(wc_queue_take_all(&w->spare_events, NULL));
   free_nodes(w->js_cmds);
   free_nodes(w->worker_events);
-  w->js_cmds = w->worker_events = NULL;
+  free_nodes(w->js_freed_first);
+  free_nodes(w->done_first); /* published at the loop's end; a worker never started has none */
+  w->js_cmds = w->worker_events = w->js_freed_first = w->js_freed_last = w->done_first = w->done_last = NULL;
   wc_queue_destroy(&w->cmds);
   wc_queue_destroy(&w->events);
   wc_queue_destroy(&w->spare_cmds);

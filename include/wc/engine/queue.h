@@ -44,8 +44,18 @@ int wc_queue_push(wc_queue *q, wc_node *n);
 /* wc_queue_push, but only while the queue holds fewer than max elements: -1 otherwise (n stays the caller's). */
 int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max);
 
+/*
+ * Appends the list first..last (count nodes, linked through next) in one step, unless the
+ * queue has quit or holds max elements or more: -1 then (the list stays the caller's), else
+ * whether the queue was empty.
+ */
+int wc_queue_push_list(wc_queue *q, wc_node *first, wc_node *last, size_t count, size_t max);
+
 /* Blocks until an element is available or the queue quits; NULL after quit. */
 wc_node *wc_queue_pop_wait(wc_queue *q);
+
+/* As wc_queue_pop_wait, but detaches the whole list (*count: its length): one lock per batch. */
+wc_node *wc_queue_take_all_wait(wc_queue *q, size_t *count);
 
 /* Pops the first element without waiting; NULL when empty. Ignores quit. */
 wc_node *wc_queue_try_pop(wc_queue *q);
@@ -65,5 +75,9 @@ void wc_queue_quit(wc_queue *q);
 
 /* Current length (a snapshot). */
 size_t wc_queue_length(wc_queue *q);
+/* The same without taking the lock: a value the length had recently (for heuristics). */
+size_t wc_queue_length_relaxed(wc_queue *q);
+/* Whether wc_queue_quit has been called (lock-free). */
+int wc_queue_quitting(wc_queue *q);
 
 #endif

@@ -93,8 +93,8 @@ struct wc_worker {
   /* Worker-only state. */
   uint32_t failed_epoch;
   int failed;
-  int notify_due;         /* the event list became non-empty since the JS side was last woken */
-  int64_t due_since_ns;   /* when it did */
+  int notify_due;         /* events wait in out_* (unpublished) */
+  int64_t due_since_ns;   /* since when */
   int due_events;         /* events posted since the last wake-up */
   size_t due_peak;        /* most commands queued since the last wake-up */
   /*
@@ -108,6 +108,27 @@ struct wc_worker {
   wc_queue spare_events;
   wc_node *js_cmds;       /* JS thread only */
   wc_node *worker_events; /* worker thread only (and destroy) */
+  /*
+   * Batching (one lock per batch, not one per command and per event on each side):
+   *   - the worker takes every queued command at once into run_cmds and runs them from there;
+   *     a reset stores its epoch in reset_epoch before it replaces the queue, and the worker
+   *     drops the commands of older epochs it already holds, as the reset drops the queued ones;
+   *   - the worker's events collect in out_* and join `events` when the JS side is woken (the
+   *     same moments as before: 64 events, 1 ms, half the queue done, or nothing left to do);
+   *   - finished commands collect in done_* and go back to spare_cmds with them;
+   *   - the JS side takes all published events at once into js_events, and the events it frees
+   *     collect in js_freed_* until 64 of them go back to spare_events.
+   */
+  atomic_uint reset_epoch;
+  wc_node *run_cmds; /* worker only */
+  size_t run_len;
+  wc_node *out_first, *out_last; /* worker only */
+  size_t out_len;
+  wc_node *done_first, *done_last; /* worker only */
+  size_t done_len;
+  wc_node *js_events; /* JS thread only */
+  wc_node *js_freed_first, *js_freed_last; /* JS thread only */
+  size_t js_freed_len;
 };
 
 /* Initialises the queues. 0 or an errno value. */
