@@ -342,9 +342,9 @@ static napi_value js_clone(napi_env env, napi_callback_info info) {
 static napi_value js_close(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   void *p = NULL;
-  if (wc_args(env, info, 1, argv, NULL) < 0 || wc_unwrap(env, argv[0], &tag_audio_data, "AudioData", &p) < 0)
+  if (wc_args(env, info, 1, argv, NULL) < 0 || wc_unwrap_detach(env, argv[0], &tag_audio_data, "AudioData", &p) < 0)
     return NULL;
-  release(env, p);
+  if (p) finalize(env, p, NULL);
   return NULL;
 }
 

@@ -252,7 +252,8 @@ napi_status wc_set_string(napi_env env, napi_value obj, const char *key, const c
   return s != napi_ok ? s : napi_set_named_property(env, obj, key, x);
 }
 
-int wc_unwrap(napi_env env, napi_value obj, const napi_type_tag *tag, const char *what, void **out) {
+/* 0 when obj is an object carrying tag; TypeError "<what>: not a valid handle" otherwise. */
+static int check_tag(napi_env env, napi_value obj, const napi_type_tag *tag, const char *what) {
   napi_valuetype t;
   bool ok = false;
   WC_CALL_INT(env, napi_typeof(env, obj, &t));
@@ -261,7 +262,23 @@ int wc_unwrap(napi_env env, napi_value obj, const napi_type_tag *tag, const char
     wc_throw_type(env, "%s: not a valid handle", what);
     return -1;
   }
-  WC_CALL_INT(env, napi_unwrap(env, obj, out));
+  return 0;
+}
+
+int wc_unwrap(napi_env env, napi_value obj, const napi_type_tag *tag, const char *what, void **out) {
+  if (check_tag(env, obj, tag, what) < 0) return -1;
+  if (napi_unwrap(env, obj, out) != napi_ok || !*out) {
+    /* detached by wc_unwrap_detach when it was closed */
+    wc_throw_dom(env, "InvalidStateError", "%s is closed", what);
+    return -1;
+  }
+  return 0;
+}
+
+int wc_unwrap_detach(napi_env env, napi_value obj, const napi_type_tag *tag, const char *what, void **out) {
+  *out = NULL;
+  if (check_tag(env, obj, tag, what) < 0) return -1;
+  if (napi_remove_wrap(env, obj, out) != napi_ok) *out = NULL; /* detached before: closed already */
   return 0;
 }
 

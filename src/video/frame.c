@@ -506,9 +506,9 @@ static napi_value js_clone(napi_env env, napi_callback_info info) {
 static napi_value js_close(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   void *p = NULL;
-  if (wc_args(env, info, 1, argv, NULL) < 0 || wc_unwrap(env, argv[0], &wc_tag_frame, "VideoFrame", &p) < 0)
+  if (wc_args(env, info, 1, argv, NULL) < 0 || wc_unwrap_detach(env, argv[0], &wc_tag_frame, "VideoFrame", &p) < 0)
     return NULL;
-  frame_release(env, p);
+  if (p) frame_finalize(env, p, NULL);
   return NULL;
 }
 
