@@ -51,12 +51,21 @@ static void free_payload(int type, void *p) {
   free(p);
 }
 
+/* A DECODE of GATE waits (after its DEQUEUED) until the gate opens: the worker is then busy
+ * with it while holding every command it took with it. */
+#define GATE 1000000
+static atomic_int gate_entered, gate_open;
+
 static void fake_run(void *impl, wc_worker *w, wc_cmd *cmd) {
   (void)impl;
   switch (cmd->type) {
     case WC_CMD_DECODE: {
       fake_payload *in = cmd->payload;
       wc_worker_post(w, WC_EV_DEQUEUED, cmd->epoch, cmd->seq, NULL);
+      if (in->value == GATE) {
+        atomic_store(&gate_entered, 1);
+        while (!atomic_load(&gate_open)) usleep(100);
+      }
       if (in->value < 0) {
         wc_worker_fail_epoch(w, cmd->epoch);
         wc_worker_post(w, WC_EV_ERROR, cmd->epoch, cmd->seq, payload(in->value));
@@ -173,6 +182,51 @@ static void test_reset_and_failed_epoch(void) {
   CHECK(atomic_load(&payloads_alive) == 0);
 }
 
+/* The worker takes every queued command at once: a reset (or quit) while it runs the first of
+ * them must drop the others it holds, as it drops those still queued. */
+static void test_reset_and_quit_drop_held_commands(void) {
+  for (int quit = 0; quit < 2; quit++) {
+    wc_worker w;
+    int out1 = 0, out2 = 0;
+    uint64_t last;
+    atomic_store(&gate_entered, 0);
+    atomic_store(&gate_open, 0);
+    CHECK(wc_worker_init(&w, &ops, NULL, notify, on_exit_cb, NULL) == 0);
+    send(&w, WC_CMD_DECODE, 1, payload(GATE));
+    for (int i = 0; i < 99; i++) send(&w, WC_CMD_DECODE, 1, payload(i));
+    CHECK(wc_worker_start(&w) == 0); /* its first take is all 100 */
+    while (!atomic_load(&gate_entered)) usleep(100);
+    if (quit) {
+      wc_worker_quit(&w);
+      atomic_store(&gate_open, 1);
+      wc_worker_join(&w);
+      for (wc_event *ev; (ev = wc_worker_next_event(&w));) {
+        if (ev->type == WC_EV_OUTPUT) out1++;
+        wc_event_free(&w, ev);
+      }
+      CHECK(out1 <= 1); /* the gate's own output at most: none of the 99 ran */
+    } else {
+      CHECK(wc_worker_reset(&w, wc_cmd_new(WC_CMD_RESET, 2, ++seq, NULL)) == 0); /* nothing left queued */
+      for (int i = 0; i < 10; i++) send(&w, WC_CMD_DECODE, 2, payload(i));
+      last = seq;
+      atomic_store(&gate_open, 1);
+      for (;;) {
+        wc_event *ev = next_event(&w);
+        int done = ev->type == WC_EV_IDLE && ev->seq == last;
+        if (ev->type == WC_EV_OUTPUT) *(ev->epoch == 1 ? &out1 : &out2) += 1;
+        wc_event_free(&w, ev);
+        if (done) break;
+      }
+      CHECK(out1 == 1); /* the gate's own: the 99 held with it were dropped */
+      CHECK(out2 == 10);
+      wc_worker_quit(&w);
+      wc_worker_join(&w);
+    }
+    wc_worker_destroy(&w);
+    CHECK(atomic_load(&payloads_alive) == 0);
+  }
+}
+
 static void test_quit_with_work_queued(void) {
   wc_worker w;
   atomic_store(&exited, 0);
@@ -200,6 +254,7 @@ static void test_never_started(void) {
 int main(void) {
   test_order_and_idle();
   test_reset_and_failed_epoch();
+  test_reset_and_quit_drop_held_commands();
   test_quit_with_work_queued();
   test_never_started();
   printf("worker_test: ok\n");
