@@ -386,7 +386,7 @@ static napi_value js_stats(napi_env env, napi_callback_info info) {
   busy = atomic_load_explicit(&c->stats->busy_ns, memory_order_relaxed);
   WC_CALL(env, wc_set_int64(env, o, "inputs", atomic_load_explicit(&c->stats->inputs, memory_order_relaxed)));
   WC_CALL(env, wc_set_int64(env, o, "outputs", atomic_load_explicit(&c->stats->outputs, memory_order_relaxed)));
-  WC_CALL(env, wc_set_int64(env, o, "queueDepth", (int64_t)wc_queue_length(&c->w.cmds)));
+  WC_CALL(env, wc_set_int64(env, o, "queueDepth", (int64_t)wc_worker_queued(&c->w)));
   WC_CALL(env, wc_set_int64(env, o, "framesAlive", atomic_load_explicit(&c->stats->alive, memory_order_relaxed)));
   WC_CALL(env, wc_set_double(env, o, "meanMs", timed ? (double)busy / (double)timed / 1e6 : 0.0));
   WC_CALL(env, wc_set_double(env, o, "maxMs",

@@ -40,7 +40,8 @@ int wc_worker_init(wc_worker *w, const wc_worker_ops *ops, void *impl,
   atomic_init(&w->reset_epoch, 0);
   w->run_cmds = w->out_first = w->out_last = w->done_first = w->done_last = NULL;
   w->js_events = w->js_freed_first = w->js_freed_last = NULL;
-  w->run_len = w->out_len = w->done_len = w->js_freed_len = 0;
+  atomic_init(&w->run_len, 0);
+  w->out_len = w->done_len = w->js_freed_len = 0;
   if ((err = wc_queue_init(&w->spare_cmds)) != 0) {
     wc_queue_destroy(&w->cmds);
     wc_queue_destroy(&w->events);
@@ -137,7 +138,9 @@ static void cmd_done(wc_worker *w, wc_cmd *cmd) {
 }
 
 /* Worker: commands not run yet, held in run_cmds or queued. */
-static size_t pending(wc_worker *w) { return w->run_len + wc_queue_length_relaxed(&w->cmds); }
+static size_t pending(wc_worker *w) { return atomic_load_explicit(&w->run_len, memory_order_relaxed) + wc_queue_length_relaxed(&w->cmds); }
+
+size_t wc_worker_queued(wc_worker *w) { return pending(w); }
 
 /* Worker: the collected events join the event list (the JS side is woken when `wake` and the
  * list was empty: otherwise a wake-up is on its way, or the JS side is taking the list), and
@@ -287,11 +290,15 @@ wc_event *wc_worker_next_event(wc_worker *w) {
 static wc_cmd *next_cmd(wc_worker *w) {
   for (;;) {
     wc_cmd *cmd;
-    if (!w->run_cmds && !(w->run_cmds = wc_queue_take_all_wait(&w->cmds, &w->run_len))) return NULL;
+    if (!w->run_cmds) {
+      size_t k;
+      if (!(w->run_cmds = wc_queue_take_all_wait(&w->cmds, &k))) return NULL;
+      atomic_store_explicit(&w->run_len, k, memory_order_relaxed);
+    }
     if (wc_queue_quitting(&w->cmds)) {
       wc_node *n = w->run_cmds;
       w->run_cmds = NULL;
-      w->run_len = 0;
+      atomic_store_explicit(&w->run_len, 0, memory_order_relaxed);
       while (n) {
         wc_node *next = n->next;
         cmd_done(w, (wc_cmd *)n);
@@ -302,7 +309,7 @@ static wc_cmd *next_cmd(wc_worker *w) {
     cmd = (wc_cmd *)w->run_cmds;
     w->run_cmds = cmd->node.next;
     cmd->node.next = NULL;
-    w->run_len--;
+    atomic_store_explicit(&w->run_len, atomic_load_explicit(&w->run_len, memory_order_relaxed) - 1, memory_order_relaxed);
     if ((int32_t)(cmd->epoch - atomic_load_explicit(&w->reset_epoch, memory_order_acquire)) < 0) {
       cmd_done(w, cmd);
       continue;

@@ -196,6 +196,7 @@ static void test_reset_and_quit_drop_held_commands(void) {
     for (int i = 0; i < 99; i++) send(&w, WC_CMD_DECODE, 1, payload(i));
     CHECK(wc_worker_start(&w) == 0); /* its first take is all 100 */
     while (!atomic_load(&gate_entered)) usleep(100);
+    CHECK(wc_worker_queued(&w) == 99); /* held by the worker, not started: still counted */
     if (quit) {
       wc_worker_quit(&w);
       atomic_store(&gate_open, 1);

@@ -120,8 +120,8 @@ struct wc_worker {
    *     collect in js_freed_* until 64 of them go back to spare_events.
    */
   atomic_uint reset_epoch;
-  wc_node *run_cmds; /* worker only */
-  size_t run_len;
+  wc_node *run_cmds;   /* worker only */
+  atomic_size_t run_len; /* its length: written by the worker, read by wc_worker_queued */
   wc_node *out_first, *out_last; /* worker only */
   size_t out_len;
   wc_node *done_first, *done_last; /* worker only */
@@ -153,6 +153,9 @@ size_t wc_worker_reset(wc_worker *w, wc_cmd *cmd);
 void wc_worker_quit(wc_worker *w);
 /* Waits for the thread. Idempotent. */
 void wc_worker_join(wc_worker *w);
+
+/* Any thread: commands not run yet (queued, or taken by the worker and not started): a snapshot. */
+size_t wc_worker_queued(wc_worker *w);
 
 /* Consumer side (JS thread): next event or NULL. */
 wc_event *wc_worker_next_event(wc_worker *w);
