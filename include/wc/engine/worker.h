@@ -8,8 +8,8 @@
  * DESIGN
  *   JS thread                         worker thread
  *   ---------                         -------------
- *   wc_worker_send(cmd)   --cmds-->   pop -> ops->run(cmd) -> wc_worker_post(ev)
- *   wc_worker_next_event  <-events--  (notify() when the event list was empty)
+ *   wc_worker_send(cmd)   --cmds-->   take all -> ops->run(each) -> wc_worker_post(ev)
+ *   wc_worker_next_event  <-events--  (published in batches; notify() when the list was empty)
  *   wc_worker_reset(cmd)              drops everything queued, then runs cmd
  *   wc_worker_quit()                  loop ends, ops->teardown(), ops->on_exit()
  *   wc_worker_join()                  (only once the thread has posted on_exit,
