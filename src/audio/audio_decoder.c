@@ -72,8 +72,7 @@ struct wc_audio_decoder {
   wc_node *idle;     /* worker: adec_outputs with an empty frame, for reuse */
   wc_queue pkts_back; /* decoded adec_packets, data still referenced, for the JS thread to reuse */
   int pkts_ready;     /* pkts_back initialised */
-  wc_node *pkts_done, *pkts_done_last; /* worker: decoded packets not yet in pkts_back (one push per PKTS_BATCH) */
-  size_t pkts_done_len;
+  wc_list pkts_done;  /* worker: decoded packets not yet in pkts_back (one push per PKTS_BATCH) */
   wc_node *pkts_idle; /* JS thread: adec_packets with an empty packet */
   AVBufferPool *pools[ADEC_POOLS]; /* JS thread: packet data (any thread returns buffers) */
 };
@@ -240,10 +239,10 @@ static void packets_free(wc_node *n);
 
 /* Worker: the decoded packets collected so far go back to the JS thread in one step. */
 static void packets_give_back(wc_audio_decoder *d) {
-  if (d->pkts_done && wc_queue_push_list(&d->pkts_back, d->pkts_done, d->pkts_done_last, d->pkts_done_len, SIZE_MAX) < 0)
-    packets_free(d->pkts_done);
-  d->pkts_done = d->pkts_done_last = NULL;
-  d->pkts_done_len = 0;
+  if (wc_queue_push_list(&d->pkts_back, &d->pkts_done, SIZE_MAX) < 0) {
+    packets_free(d->pkts_done.first);
+    d->pkts_done = (wc_list){NULL, NULL, 0};
+  }
 }
 
 static void adec_decode(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd) {
@@ -253,13 +252,8 @@ static void adec_decode(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd) {
    * the JS thread's there, and the data goes back to the JS thread's pool), PKTS_BATCH at a time. */
   if (!d->pkts_ready) return;
   cmd->payload = NULL;
-  ap->node.next = NULL;
-  if (d->pkts_done_last)
-    d->pkts_done_last->next = &ap->node;
-  else
-    d->pkts_done = &ap->node;
-  d->pkts_done_last = &ap->node;
-  if (++d->pkts_done_len >= PKTS_BATCH) packets_give_back(d);
+  wc_list_add(&d->pkts_done, &ap->node);
+  if (d->pkts_done.len >= PKTS_BATCH) packets_give_back(d);
 }
 
 static void decode_packet(wc_audio_decoder *d, wc_worker *w, wc_cmd *cmd, AVPacket *pkt) {

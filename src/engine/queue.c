@@ -30,13 +30,20 @@ void wc_queue_destroy(wc_queue *q) {
  * wc_queue_quitting): atomic stores and loads, so those reads are not data races. */
 static void set_len(wc_queue *q, size_t len) { __atomic_store_n(&q->len, len, __ATOMIC_RELAXED); }
 
-int wc_queue_push(wc_queue *q, wc_node *n) { return wc_queue_push_list(q, n, n, 1, SIZE_MAX); }
+int wc_queue_push(wc_queue *q, wc_node *n) {
+  wc_list l = {n, n, 1};
+  return wc_queue_push_list(q, &l, SIZE_MAX);
+}
 
-int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max) { return wc_queue_push_list(q, n, n, 1, max); }
+int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max) {
+  wc_list l = {n, n, 1};
+  return wc_queue_push_list(q, &l, max);
+}
 
-int wc_queue_push_list(wc_queue *q, wc_node *first, wc_node *last, size_t count, size_t max) {
+int wc_queue_push_list(wc_queue *q, wc_list *l, size_t max) {
   int was_empty;
-  last->next = NULL;
+  if (!l->first) return 0;
+  l->last->next = NULL;
   pthread_mutex_lock(&q->mu);
   if (q->quit || q->len >= max) {
     pthread_mutex_unlock(&q->mu);
@@ -44,13 +51,15 @@ int wc_queue_push_list(wc_queue *q, wc_node *first, wc_node *last, size_t count,
   }
   was_empty = q->head == NULL;
   if (q->tail)
-    q->tail->next = first;
+    q->tail->next = l->first;
   else
-    q->head = first;
-  q->tail = last;
-  set_len(q, q->len + count);
+    q->head = l->first;
+  q->tail = l->last;
+  set_len(q, q->len + l->len);
   pthread_cond_signal(&q->cv);
   pthread_mutex_unlock(&q->mu);
+  l->first = l->last = NULL;
+  l->len = 0;
   return was_empty;
 }
 

@@ -38,10 +38,9 @@ int wc_worker_init(wc_worker *w, const wc_worker_ops *ops, void *impl,
   }
   w->js_cmds = w->worker_events = NULL;
   atomic_init(&w->reset_epoch, 0);
-  w->run_cmds = w->out_first = w->out_last = w->done_first = w->done_last = NULL;
-  w->js_events = w->js_freed_first = w->js_freed_last = NULL;
+  w->run_cmds = w->js_events = NULL;
   atomic_init(&w->run_len, 0);
-  w->out_len = w->done_len = w->js_freed_len = 0;
+  w->out = w->done = w->js_freed = (wc_list){NULL, NULL, 0};
   if ((err = wc_queue_init(&w->spare_cmds)) != 0) {
     wc_queue_destroy(&w->cmds);
     wc_queue_destroy(&w->events);
@@ -102,22 +101,12 @@ void wc_cmd_free(wc_worker *w, wc_cmd *cmd) {
   if (wc_queue_push_max(&w->spare_cmds, &cmd->node, WC_SPARE_MAX) < 0) free(cmd);
 }
 
-/* Appends n to the list *first..*last of *len nodes. */
-static void list_add(wc_node **first, wc_node **last, size_t *len, wc_node *n) {
-  n->next = NULL;
-  if (*last)
-    (*last)->next = n;
-  else
-    *first = n;
-  *last = n;
-  (*len)++;
-}
-
-/* Gives the list back to spare in one step (freeing it where spare is full) and empties it. */
-static void list_give(wc_node **first, wc_node **last, size_t *len, wc_queue *spare) {
-  if (*first && wc_queue_push_list(spare, *first, *last, *len, WC_SPARE_MAX) < 0) free_nodes(*first);
-  *first = *last = NULL;
-  *len = 0;
+/* Gives l back to spare in one step (freeing its nodes where spare is full); l ends empty. */
+static void list_give(wc_list *l, wc_queue *spare) {
+  if (wc_queue_push_list(spare, l, WC_SPARE_MAX) < 0) {
+    free_nodes(l->first);
+    *l = (wc_list){NULL, NULL, 0};
+  }
 }
 
 #define JS_FREED_BATCH 64
@@ -126,15 +115,15 @@ void wc_event_free(wc_worker *w, wc_event *ev) {
   if (!ev) return;
   if (ev->payload && w->ops->free_event_payload) w->ops->free_event_payload(ev->type, ev->payload);
   ev->payload = NULL;
-  list_add(&w->js_freed_first, &w->js_freed_last, &w->js_freed_len, &ev->node);
-  if (w->js_freed_len >= JS_FREED_BATCH) list_give(&w->js_freed_first, &w->js_freed_last, &w->js_freed_len, &w->spare_events);
+  wc_list_add(&w->js_freed, &ev->node);
+  if (w->js_freed.len >= JS_FREED_BATCH) list_give(&w->js_freed, &w->spare_events);
 }
 
-/* Worker: a finished command (its payload freed now) waits in done_* for the next publish. */
+/* Worker: a finished command (its payload freed now) waits in `done` for the next publish. */
 static void cmd_done(wc_worker *w, wc_cmd *cmd) {
   if (cmd->payload && w->ops->free_cmd_payload) w->ops->free_cmd_payload(cmd->type, cmd->payload);
   cmd->payload = NULL;
-  list_add(&w->done_first, &w->done_last, &w->done_len, &cmd->node);
+  wc_list_add(&w->done, &cmd->node);
 }
 
 /* Worker: commands not run yet, held in run_cmds or queued. */
@@ -147,13 +136,12 @@ size_t wc_worker_queued(wc_worker *w) { return pending(w); }
  * the finished commands go back to spare_cmds. */
 static void publish(wc_worker *w, int wake) {
   int was_empty;
-  list_give(&w->done_first, &w->done_last, &w->done_len, &w->spare_cmds);
+  list_give(&w->done, &w->spare_cmds);
   w->notify_due = 0;
   w->due_events = 0;
-  if (!w->out_first) return;
-  was_empty = wc_queue_push_list(&w->events, w->out_first, w->out_last, w->out_len, SIZE_MAX);
+  was_empty = wc_queue_push_list(&w->events, &w->out, SIZE_MAX);
   if (was_empty < 0) { /* the event list never quits; kept for completeness */
-    wc_node *n = w->out_first;
+    wc_node *n = w->out.first;
     while (n) {
       wc_node *next = n->next;
       wc_event *ev = (wc_event *)n;
@@ -161,9 +149,8 @@ static void publish(wc_worker *w, int wake) {
       free(ev);
       n = next;
     }
+    w->out = (wc_list){NULL, NULL, 0};
   }
-  w->out_first = w->out_last = NULL;
-  w->out_len = 0;
   if (wake && was_empty == 1 && w->notify) w->notify(w->ctx);
 }
 
@@ -243,7 +230,7 @@ static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payl
   ev->seq = seq;
   ev->count = 1;
   ev->payload = payload;
-  list_add(&w->out_first, &w->out_last, &w->out_len, &ev->node);
+  wc_list_add(&w->out, &ev->node);
   if (!w->notify_due) {
     w->notify_due = 1;
     w->due_since_ns = wc_now_ns();
@@ -276,7 +263,7 @@ wc_event *wc_worker_next_event(wc_worker *w) {
   if (!w->js_events) w->js_events = wc_queue_take_all(&w->events, NULL);
   if (!(n = w->js_events)) {
     /* nothing left to deliver: the freed events go back to the worker now */
-    list_give(&w->js_freed_first, &w->js_freed_last, &w->js_freed_len, &w->spare_events);
+    list_give(&w->js_freed, &w->spare_events);
     return NULL;
   }
   w->js_events = n->next;
@@ -391,9 +378,10 @@ void wc_worker_destroy(wc_worker *w) {
   free_nodes(wc_queue_take_all(&w->spare_events, NULL));
   free_nodes(w->js_cmds);
   free_nodes(w->worker_events);
-  free_nodes(w->js_freed_first);
-  free_nodes(w->done_first); /* published at the loop's end; a worker never started has none */
-  w->js_cmds = w->worker_events = w->js_freed_first = w->js_freed_last = w->done_first = w->done_last = NULL;
+  free_nodes(w->js_freed.first);
+  free_nodes(w->done.first); /* published at the loop's end; a worker never started has none */
+  w->js_cmds = w->worker_events = NULL;
+  w->js_freed = w->done = (wc_list){NULL, NULL, 0};
   wc_queue_destroy(&w->cmds);
   wc_queue_destroy(&w->events);
   wc_queue_destroy(&w->spare_cmds);

@@ -45,11 +45,30 @@ int wc_queue_push(wc_queue *q, wc_node *n);
 int wc_queue_push_max(wc_queue *q, wc_node *n, size_t max);
 
 /*
- * Appends the list first..last (count nodes, linked through next) in one step, unless the
- * queue has quit or holds max elements or more: -1 then (the list stays the caller's), else
- * whether the queue was empty.
+ * A list of nodes one thread collects without a lock, to append to a queue in one step
+ * (wc_queue_push_list): first..last through next, len nodes.
  */
-int wc_queue_push_list(wc_queue *q, wc_node *first, wc_node *last, size_t count, size_t max);
+typedef struct wc_list {
+  wc_node *first, *last;
+  size_t len;
+} wc_list;
+
+static inline void wc_list_add(wc_list *l, wc_node *n) {
+  n->next = NULL;
+  if (l->last)
+    l->last->next = n;
+  else
+    l->first = n;
+  l->last = n;
+  l->len++;
+}
+
+/*
+ * Appends all of l in one step and empties l, unless the queue has quit or holds max elements
+ * or more: -1 then, and l keeps its nodes (the caller's). Else whether the queue was empty
+ * (0 for an empty l).
+ */
+int wc_queue_push_list(wc_queue *q, wc_list *l, size_t max);
 
 /* Blocks until an element is available or the queue quits; NULL after quit. */
 wc_node *wc_queue_pop_wait(wc_queue *q);

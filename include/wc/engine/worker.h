@@ -93,7 +93,7 @@ struct wc_worker {
   /* Worker-only state. */
   uint32_t failed_epoch;
   int failed;
-  int notify_due;         /* events wait in out_* (unpublished) */
+  int notify_due;         /* events wait in `out` (unpublished) */
   int64_t due_since_ns;   /* since when */
   int due_events;         /* events posted since the last wake-up */
   size_t due_peak;        /* most commands queued since the last wake-up */
@@ -113,22 +113,19 @@ struct wc_worker {
    *   - the worker takes every queued command at once into run_cmds and runs them from there;
    *     a reset stores its epoch in reset_epoch before it replaces the queue, and the worker
    *     drops the commands of older epochs it already holds, as the reset drops the queued ones;
-   *   - the worker's events collect in out_* and join `events` when the JS side is woken (the
+   *   - the worker's events collect in `out` and join `events` when the JS side is woken (the
    *     same moments as before: 64 events, 1 ms, half the queue done, or nothing left to do);
-   *   - finished commands collect in done_* and go back to spare_cmds with them;
+   *   - finished commands collect in `done` and go back to spare_cmds with them;
    *   - the JS side takes all published events at once into js_events, and the events it frees
-   *     collect in js_freed_* until 64 of them go back to spare_events.
+   *     collect in `js_freed` until 64 of them go back to spare_events.
    */
   atomic_uint reset_epoch;
   wc_node *run_cmds;   /* worker only */
   atomic_size_t run_len; /* its length: written by the worker, read by wc_worker_queued */
-  wc_node *out_first, *out_last; /* worker only */
-  size_t out_len;
-  wc_node *done_first, *done_last; /* worker only */
-  size_t done_len;
+  wc_list out;       /* worker only */
+  wc_list done;      /* worker only */
   wc_node *js_events; /* JS thread only */
-  wc_node *js_freed_first, *js_freed_last; /* JS thread only */
-  size_t js_freed_len;
+  wc_list js_freed;  /* JS thread only */
 };
 
 /* Initialises the queues. 0 or an errno value. */
