@@ -139,6 +139,7 @@ static void publish(wc_worker *w, int wake) {
   list_give(&w->done, &w->spare_cmds);
   w->notify_due = 0;
   w->due_events = 0;
+  w->open_dequeue = NULL;
   was_empty = wc_queue_push_list(&w->events, &w->out, SIZE_MAX);
   if (was_empty < 0) { /* the event list never quits; kept for completeness */
     wc_node *n = w->out.first;
@@ -216,7 +217,15 @@ void wc_worker_quit(wc_worker *w) {
 }
 
 static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload, int deferred) {
-  wc_event *ev = (wc_event *)spare_get(&w->worker_events, &w->spare_events);
+  wc_event *ev;
+  if (type == WC_EV_DEQUEUED && w->open_dequeue && w->open_dequeue->epoch == epoch) {
+    /* one more command taken: the JS side would add it to the same dequeue entry */
+    w->open_dequeue->count++;
+    w->open_dequeue->seq = seq;
+    if (!deferred) flush_notify(w, pending(w) == 0);
+    return 0;
+  }
+  ev = (wc_event *)spare_get(&w->worker_events, &w->spare_events);
   if (ev)
     memset(ev, 0, sizeof(*ev));
   else
@@ -231,6 +240,8 @@ static int post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payl
   ev->count = 1;
   ev->payload = payload;
   wc_list_add(&w->out, &ev->node);
+  if (type == WC_EV_DEQUEUED) w->open_dequeue = ev;
+  else if (type != WC_EV_OUTPUT) w->open_dequeue = NULL; /* dequeue notices never move past a flush, error or idle */
   if (!w->notify_due) {
     w->notify_due = 1;
     w->due_since_ns = wc_now_ns();

@@ -123,6 +123,9 @@ struct wc_worker {
   wc_node *run_cmds;   /* worker only */
   atomic_size_t run_len; /* its length: written by the worker, read by wc_worker_queued */
   wc_list out;       /* worker only */
+  /* worker only: the DEQUEUED event in `out` that later dequeue notices of its epoch join (as
+   * the JS side joins them into one dequeue entry), until an event other than an output */
+  wc_event *open_dequeue;
   wc_list done;      /* worker only */
   wc_node *js_events; /* JS thread only */
   wc_list js_freed;  /* JS thread only */
@@ -169,6 +172,11 @@ int wc_worker_post(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *p
  * JS): the JS side is woken when 64 events wait, 1 ms after the first of them, when half
  * of the commands queued since the last wake-up are done, or as soon as the command
  * queue runs dry, so a caller feeding one chunk at a time sees no added latency.
+ *
+ * A DEQUEUED notice joins (count + 1, seq = its command's) the DEQUEUED event not yet
+ * published of the same epoch, ahead of the outputs posted since, until a FLUSHED, ERROR or
+ * IDLE event: what the JS side does with the notices of one batch anyway (src/engine/codec.c),
+ * done here it halves the events of a decode (one per chunk instead of two).
  */
 int wc_worker_post_deferred(wc_worker *w, int type, uint32_t epoch, uint64_t seq, void *payload);
 /* Marks the epoch failed: later commands of that epoch are dropped unrun (the JS side closes the codec). */
