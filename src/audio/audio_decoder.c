@@ -156,8 +156,9 @@ static adec_output *output_get(wc_audio_decoder *d) {
     while (n) {
       wc_node *next = n->next;
       AVFrame *f = ((adec_output *)n)->slot.frame;
-      /* its buffer stays for the next copy unless a clone() still shares it or enough are kept */
-      if (f->buf[0] && d->idle_kept < ADEC_KEEP && av_frame_is_writable(f))
+      /* its buffer stays for the next copy unless it is a moved (large) frame's, a clone() still
+       * shares it, or enough are kept: idle memory stays under ADEC_KEEP x ADEC_COPY_MAX */
+      if (f->buf[0] && d->idle_kept < ADEC_KEEP && frame_bytes(f) <= ADEC_COPY_MAX && av_frame_is_writable(f))
         d->idle_kept++;
       else
         av_frame_unref(f);
