@@ -88,29 +88,39 @@ function readPackets(pkts) {
 
 // ---------------------------------------------------------------- the library side (child process)
 
-// CPU ms (user + system) of this process's threads by name, from /proc/self/task/*/stat (Linux;
-// {} elsewhere); the JS thread is "js". With `since` (an earlier reading): the CPU used since then.
+// CPU ms of this process's threads by name (Linux; {} elsewhere); the JS thread is "js". From
+// /proc/self/task/*/schedstat (nanoseconds on the CPU, and waiting runnable on a run queue) where
+// the kernel has it, else /proc/self/task/*/stat (10 ms ticks, no wait). With `since` (an earlier
+// reading): {cpu: {name: ms}, runqueue: {name: ms}} since then; without: the raw reading.
 function threadCpu(since) {
   const out = {};
   let tasks = [];
-  try { tasks = fs.readdirSync('/proc/self/task'); } catch { return out; }
-  const tick = 10; // ms per clock tick (USER_HZ 100)
+  try { tasks = fs.readdirSync('/proc/self/task'); } catch { return since ? { cpu: {}, runqueue: {} } : out; }
   for (const tid of tasks) {
     let st;
     try { st = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'); } catch { continue; }
     const close = st.lastIndexOf(')');
     const comm = Number(tid) === process.pid ? 'js' : st.slice(st.indexOf('(') + 1, close);
-    const f = st.slice(close + 2).split(' ');
-    const ms = (Number(f[11]) + Number(f[12])) * tick; // utime, stime (fields 14, 15)
-    out[`${comm}#${tid}`] = ms;
+    let run;
+    let wait = 0;
+    try {
+      [run, wait] = fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map((x) => Number(x) / 1e6);
+    } catch {
+      const f = st.slice(close + 2).split(' ');
+      run = (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14, 15), USER_HZ 100
+    }
+    out[`${comm}#${tid}`] = [run, wait];
   }
   if (!since) return out;
-  const by = {};
-  for (const [k, ms] of Object.entries(out)) {
+  const cpu = {};
+  const runqueue = {};
+  for (const [k, [run, wait]] of Object.entries(out)) {
     const name = k.slice(0, k.lastIndexOf('#'));
-    by[name] = (by[name] || 0) + ms - (since[k] || 0);
+    const [run0, wait0] = since[k] || [0, 0];
+    cpu[name] = Math.round((cpu[name] || 0) + run - run0);
+    runqueue[name] = Math.round((runqueue[name] || 0) + wait - wait0);
   }
-  return by;
+  return { cpu, runqueue };
 }
 
 // Context switches of this process's threads by name (voluntary: it waited; involuntary: it was
@@ -180,7 +190,8 @@ async function child(pkts, codec) {
   const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
   process.stdout.write(`${JSON.stringify({ packets: chunks.length, frames, samples, wallMs, cpuMs: (cpu.user + cpu.system) / 1000,
     loop: { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }, rssStartKiB: Math.round(rss0 / 1024), rssKiB: rss,
-    workerCodecMs: Math.round(stats.meanMs * stats.inputs), threadCpuMs: threads, threadSwitches: switches })}\n`);
+    workerCodecMs: Math.round(stats.meanMs * stats.inputs), threadCpuMs: threads.cpu, threadRunqueueMs: threads.runqueue,
+    threadSwitches: switches })}\n`);
 }
 
 // ---------------------------------------------------------------- the runner

@@ -69,8 +69,8 @@ struct wc_audio_decoder {
   wc_audio_clock clock;
   wc_stats *stats;
   wc_frame_bin *bin; /* adec_outputs back from closed AudioData (and dropped events), samples still held */
-  wc_node *idle;     /* worker: adec_outputs for reuse (ADEC_KEEP of them may keep their samples' buffer) */
-  int idle_kept;     /* worker: idle outputs that kept a buffer */
+  wc_node *idle;     /* worker: adec_outputs for reuse (some keep their samples' buffer) */
+  size_t idle_kept;  /* worker: bytes of samples the idle outputs keep (<= ADEC_KEEP_BYTES) */
   wc_queue pkts_back; /* decoded adec_packets, data still referenced, for the JS thread to reuse */
   int pkts_ready;     /* pkts_back initialised */
   wc_list pkts_done;  /* worker: decoded packets not yet in pkts_back (one push per PKTS_BATCH) */
@@ -140,7 +140,11 @@ static void close_codec(wc_audio_decoder *d) {
  * Larger frames (PCM chunks of a second, say) are moved: a copy would cost more than it saves.
  */
 #define ADEC_COPY_MAX (64 * 1024) /* bytes of samples */
-#define ADEC_KEEP 64              /* idle outputs that keep their buffer (AAC stereo: 8 KiB each) */
+/* Idle outputs keep their buffers up to this many bytes in all. Bounded in bytes, not outputs:
+ * the outputs in circulation are the decode queue, the posted events and those JS has not closed
+ * yet, 100-200 for a producer that keeps 64 chunks queued; a bound of 64 outputs made a third of
+ * an hour of AAC's outputs allocate their buffer again (av_frame_get_buffer, malloc_consolidate). */
+#define ADEC_KEEP_BYTES (4 * 1024 * 1024) /* AAC stereo (8 KiB a frame): 512 outputs */
 
 static size_t frame_bytes(const AVFrame *f) {
   return (size_t)f->nb_samples * (size_t)f->ch_layout.nb_channels *
@@ -157,9 +161,10 @@ static adec_output *output_get(wc_audio_decoder *d) {
       wc_node *next = n->next;
       AVFrame *f = ((adec_output *)n)->slot.frame;
       /* its buffer stays for the next copy unless it is a moved (large) frame's, a clone() still
-       * shares it, or enough are kept: idle memory stays under ADEC_KEEP x ADEC_COPY_MAX */
-      if (f->buf[0] && d->idle_kept < ADEC_KEEP && frame_bytes(f) <= ADEC_COPY_MAX && av_frame_is_writable(f))
-        d->idle_kept++;
+       * shares it, or enough are kept: idle memory stays under ADEC_KEEP_BYTES */
+      size_t bytes = f->buf[0] ? frame_bytes(f) : 0;
+      if (bytes && bytes <= ADEC_COPY_MAX && d->idle_kept + bytes <= ADEC_KEEP_BYTES && av_frame_is_writable(f))
+        d->idle_kept += bytes;
       else
         av_frame_unref(f);
       n->next = d->idle;
@@ -170,7 +175,7 @@ static adec_output *output_get(wc_audio_decoder *d) {
   if ((o = (adec_output *)d->idle)) {
     d->idle = o->slot.node.next;
     o->slot.node.next = NULL;
-    if (o->slot.frame->buf[0]) d->idle_kept--;
+    if (o->slot.frame->buf[0]) d->idle_kept -= frame_bytes(o->slot.frame);
     return o;
   }
   if (!(o = calloc(1, sizeof(*o)))) return NULL;
