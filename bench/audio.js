@@ -16,6 +16,10 @@
 //   ffmpeg   `ffmpeg -benchmark -threads auto -i <file> -f null -` (its processing-loop times)
 //   libavcodec-alone  bench/audio_tool.c decode: avcodec_send_packet/receive_frame over the same
 //            packets in memory, nothing else (the ceiling for anything on libavcodec)
+//   floor    (the hour cases) bench/audio_tool.c pipe: the same decode split over two threads the
+//            way the library splits it (packets copied in by one thread, decoded and the frames
+//            copied out by another, handed back with the same queue and wake-up rule), in plain C
+//            with nothing else: the best the library's design can do on this machine
 // The packets of both our side and the ceiling come from libavformat (bench/audio_tool.c dump):
 // benchmark tooling only, the addon does not link libavformat.
 const { spawnSync } = require('node:child_process');
@@ -217,6 +221,14 @@ function runCeiling(c, io) {
   return { packets: j.packets, frames: j.frames, samples: j.samples, wallMs: j.wall_s * 1000, cpuMs: j.cpu_ms, decoder: j.decoder };
 }
 
+function runFloor(c, io) {
+  const r = spawnSync(TOOL, ['pipe', io.pkts, c.id, String(QUEUE)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${c.name}: audio_tool pipe failed\n${r.stderr}`);
+  const j = JSON.parse(r.stdout.trim());
+  return { packets: j.packets, frames: j.frames, samples: j.samples, wallMs: j.wall_s * 1000, cpuMs: j.cpu_ms, decoderThreadCpuMs: j.decoder_thread_cpu_ms,
+    queue: j.queue, producerWakes: j.producer_wakes, decoderWakes: j.decoder_wakes };
+}
+
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 const fix = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
@@ -229,11 +241,11 @@ function main() {
   const cases = CASES.filter((c) => !only.length || only.some((o) => c.name.includes(o)));
   ensureTool();
   const ios = new Map(cases.map((c) => [c.name, ensureInput(c)]));
-  const res = new Map(cases.map((c) => [c.name, { lib: [], ffmpeg: [], ceiling: [] }]));
+  const res = new Map(cases.map((c) => [c.name, { lib: [], ffmpeg: [], ceiling: [], floor: [] }]));
   for (let round = 0; round < rounds; round++) {
     for (const c of cases) {
       const io = ios.get(c.name);
-      const sides = c.hour ? [['lib', runLib], ['ceiling', runCeiling]] : [['lib', runLib], ['ffmpeg', runFfmpeg], ['ceiling', runCeiling]];
+      const sides = c.hour ? [['lib', runLib], ['ceiling', runCeiling], ['floor', runFloor]] : [['lib', runLib], ['ffmpeg', runFfmpeg], ['ceiling', runCeiling]];
       for (const [side, fn] of round % 2 ? [...sides].reverse() : sides) {
         const r = fn(c, io);
         res.get(c.name)[side].push(r);
@@ -242,17 +254,21 @@ function main() {
     }
   }
   if (args.includes('--json-only')) return;
-  console.log('\n| case | speed vs `ffmpeg`: median (range) | speed vs libavcodec alone: median (range) | CPU ms: lib / ffmpeg / alone | event-loop p99 / max (ms) | RSS KiB at 10k chunks -> end |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(`\n(queue: ${QUEUE} chunks; floor: the two-thread C pipeline, bench/audio_tool.c pipe)`);
+  console.log('| case | speed vs `ffmpeg`: median (range) | speed vs libavcodec alone: median (range) | floor vs alone; lib vs floor | CPU ms: lib / ffmpeg / alone | event-loop p99 / max (ms) | RSS KiB at 10k chunks -> end |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const c of cases) {
     const r = res.get(c.name);
-    const ratio = (other) => r[other].length ? r.lib.map((l, i) => other === 'ffmpeg' ? r.ffmpeg[i].wallMs / l.wallMs : r.ceiling[i].wallMs / l.wallMs) : [];
+    const ratio = (other) => (r[other].length ? r.lib.map((l, i) => r[other][i].wallMs / l.wallMs) : []);
     const vsFf = ratio('ffmpeg');
     const vsC = ratio('ceiling');
+    const floorVsC = r.floor.map((f, i) => r.ceiling[i].wallMs / f.wallMs);
+    const vsFloor = ratio('floor');
     const range = (xs) => (xs.length ? `${fix(median(xs))}x (${fix(Math.min(...xs))}-${fix(Math.max(...xs))})` : '-');
     const last = r.lib[r.lib.length - 1];
     const mem = last.rssKiB.length ? `${last.rssKiB[0]} -> ${last.rssKiB[last.rssKiB.length - 1]}` : '-';
-    console.log(`| ${c.name} | ${range(vsFf)} | ${range(vsC)} | ${fix(median(r.lib.map((x) => x.cpuMs)), 0)} / ${r.ffmpeg.length ? fix(median(r.ffmpeg.map((x) => x.cpuMs)), 0) : '-'} / ${fix(median(r.ceiling.map((x) => x.cpuMs)), 0)} | ${fix(median(r.lib.map((x) => x.loop.p99)))} / ${fix(Math.max(...r.lib.map((x) => x.loop.max)))} | ${mem} |`);
+    const floor = r.floor.length ? `${range(floorVsC)}; ${range(vsFloor)}` : '-';
+    console.log(`| ${c.name} | ${range(vsFf)} | ${range(vsC)} | ${floor} | ${fix(median(r.lib.map((x) => x.cpuMs)), 0)} / ${r.ffmpeg.length ? fix(median(r.ffmpeg.map((x) => x.cpuMs)), 0) : '-'} / ${fix(median(r.ceiling.map((x) => x.cpuMs)), 0)} | ${fix(median(r.lib.map((x) => x.loop.p99)))} / ${fix(Math.max(...r.lib.map((x) => x.loop.max)))} | ${mem} |`);
   }
 }
 
