@@ -80,9 +80,11 @@ const CASES = [
   encode('encode 720p AV1 realtime', { codec: 'av01.0.05M.08', bitrate: 2_000_000, latencyMode: 'realtime' },
     ['-c:v', 'libaom-av1', '-usage', 'realtime', '-cpu-used', '8', '-lag-in-frames', '0', '-auto-alt-ref', '0', '-row-mt', '1',
       '-b:v', '2M', '-g', '3000', '-threads', '2']),
+  // quality mode holds at most 3 frames: a 2-frame lookahead and sliced threads (src/video/encoder_params.c,
+  // since 2026-12-04; this case compared against lookahead 8 with frame threads until 2026-12-07)
   encode('encode 720p H.264 quality', { codec: 'avc1.64001f', bitrate: 2_000_000, latencyMode: 'quality' },
     ['-c:v', 'libx264', '-profile:v', 'high', '-level', '3.1', '-preset', 'medium', '-forced-idr', '1', '-a53cc', '0',
-      '-x264-params', 'bframes=0:rc-lookahead=8:sync-lookahead=0', '-b:v', '2M', '-g', '3000', '-bf', '0']),
+      '-x264-params', 'bframes=0:rc-lookahead=2:sync-lookahead=0:sliced-threads=1', '-b:v', '2M', '-g', '3000', '-bf', '0']),
   encode('encode 1080p VP8 quality', { codec: 'vp8', bitrate: 4_000_000 }, VP8_Q1080, { raw: RAW1080, frames: 60, psnr: true }),
   encode('encode 1080p VP9 quality', { codec: 'vp09.00.40.08', bitrate: 4_000_000 }, VP9_Q1080, { raw: RAW1080, frames: 60, psnr: true }),
   encode('encode 1080p AV1 quality', { codec: 'av01.0.08M.08', bitrate: 4_000_000 }, AOM_Q1080, { raw: RAW1080, frames: 60, psnr: true }),
