@@ -35,6 +35,12 @@ static int fail(const char *what) {
   return 1;
 }
 
+/* The decoder thread's way out: nothing to return to. */
+static void die(const char *what) {
+  fprintf(stderr, "audio_tool pipe: %s\n", what);
+  exit(1);
+}
+
 static void put32(FILE *f, uint32_t v) { fwrite(&v, 4, 1, f); }
 
 static int dump(const char *in, const char *out) {
@@ -262,7 +268,7 @@ static void *pipe_decoder(void *arg) {
     run = it->next;
     it->next = NULL;
     run_len--;
-    if (avcodec_send_packet(ps->ctx, it->pkt) < 0) abort();
+    if (avcodec_send_packet(ps->ctx, it->pkt) < 0) die("avcodec_send_packet failed");
     while (avcodec_receive_frame(ps->ctx, fr) == 0) {
       item *o;
       if (!idle) { /* the frames closed since */
@@ -272,9 +278,9 @@ static void *pipe_decoder(void *arg) {
         pthread_mutex_unlock(&ps->mu);
       }
       if ((o = idle)) idle = o->next;
-      else if (!(o = calloc(1, sizeof *o)) || !(o->frame = av_frame_alloc())) abort();
+      else if (!(o = calloc(1, sizeof *o)) || !(o->frame = av_frame_alloc())) die("out of memory");
       o->next = NULL;
-      if (frame_take(o->frame, fr) < 0) abort();
+      if (frame_take(o->frame, fr) < 0) die("copying a frame failed");
       av_frame_unref(fr);
       *out_tail = o;
       out_tail = &o->next;
@@ -296,10 +302,10 @@ static void *pipe_decoder(void *arg) {
       }
     }
   }
-  if (avcodec_send_packet(ps->ctx, NULL) < 0) abort();
+  if (avcodec_send_packet(ps->ctx, NULL) < 0) die("draining the decoder failed");
   while (avcodec_receive_frame(ps->ctx, fr) == 0) {
     item *o = calloc(1, sizeof *o);
-    if (!o || !(o->frame = av_frame_alloc())) abort();
+    if (!o || !(o->frame = av_frame_alloc())) die("out of memory");
     av_frame_move_ref(o->frame, fr);
     *out_tail = o;
     out_tail = &o->next;
