@@ -6,6 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { monitorEventLoopDelay } = require('node:perf_hooks');
+const { threadCpu, threadSwitches } = require('./threads');
 const { pathToFileURL } = require('node:url');
 // The implementation under test: this library, or a peer's module (bench/peers.js).
 const wc = require(process.env.WEBCODECS_BENCH_IMPL || '..');
@@ -22,13 +23,18 @@ function loopStats(h) {
 async function measured(fn) {
   const h = monitorEventLoopDelay({ resolution: 1 });
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
+  const switches0 = threadSwitches();
   h.enable();
   const t0 = performance.now();
   const r = await fn(t0);
   const wallMs = performance.now() - t0;
   h.disable();
   const cpu = process.cpuUsage(cpu0);
-  return { ...r, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, loop: loopStats(h) };
+  // per thread name: CPU ms, ms runnable but waiting for a CPU, and waits/preemptions (bench/threads.js)
+  const threads = threadCpu(threads0);
+  return { ...r, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, loop: loopStats(h),
+    threadCpuMs: threads.cpu, threadRunqueueMs: threads.runqueue, threadSwitches: threadSwitches(switches0) };
 }
 
 async function loadChunks(file, demux = {}, repeat = 1) {
