@@ -167,3 +167,39 @@ test('PCM chunks alternating between small (copied) and large (moved) frames com
     assert.equal(g.timestamp, chunks[i].timestamp);
   });
 });
+
+test('a reconfigure that changes only the sample rate: reused output memory reports the new rate, duration and timestamps', async () => {
+  // same format (s16), channels (2) and frames per chunk (1024): only the rate is left to key the reuse on
+  const got = [];
+  let error = null;
+  const decoder = new wc.AudioDecoder({
+    output(data) {
+      got.push({ sampleRate: data.sampleRate, frames: data.numberOfFrames, channels: data.numberOfChannels,
+        duration: data.duration, timestamp: data.timestamp, bytes: interleaved(data, 's16') });
+      data.close(); // at once: the next frame reuses this memory
+    },
+    error(e) { error = e; },
+  });
+  const sent = [];
+  for (const rate of [44100, 48000, 44100]) {
+    decoder.configure({ codec: 'pcm-s16', sampleRate: rate, numberOfChannels: 2 });
+    for (let i = 0; i < 40; i++) {
+      const data = Buffer.alloc(1024 * 2 * 2, (i * 7 + rate) & 0xff);
+      const timestamp = Math.round((i * 1024 * 1e6) / rate);
+      sent.push({ rate, timestamp, data });
+      decoder.decode(new wc.EncodedAudioChunk({ type: 'key', timestamp, data }));
+      if (i % 4 === 3) await new Promise((r) => setImmediate(r));
+    }
+    await decoder.flush();
+  }
+  decoder.close();
+  assert.equal(error, null);
+  assert.equal(got.length, sent.length);
+  got.forEach((g, i) => {
+    const s = sent[i];
+    assert.deepEqual([g.sampleRate, g.frames, g.channels], [s.rate, 1024, 2], `output ${i}`);
+    assert.equal(g.duration, Math.floor((1024 * 1e6) / s.rate), `output ${i} duration`);
+    assert.equal(g.timestamp, s.timestamp, `output ${i} timestamp`);
+    assert.ok(g.bytes.equals(s.data), `output ${i} samples`);
+  });
+});
