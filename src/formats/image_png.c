@@ -112,8 +112,11 @@ int wc_png_scan(wc_png *st, const uint8_t *data, size_t len) {
     /* A data chunk extends the open frame: only its header is needed to know where it ends. */
     if (type == TAG('I', 'D', 'A', 'T') || type == TAG('f', 'd', 'A', 'T')) {
       if (type == TAG('I', 'D', 'A', 'T')) {
+        /* this chunk's header may be read again when its data had not all arrived: the first IDAT
+           stays the first (known by its offset), whatever it changed the first time */
         if (!st->seen_idat) {
           st->seen_idat = 1;
+          st->first_idat = p;
           if (!st->header_end) st->header_end = p;
           if (!st->animated) {
             wc_png_frame *f = add_frame(st);
@@ -122,8 +125,8 @@ int wc_png_scan(wc_png *st, const uint8_t *data, size_t len) {
             f->height = st->height;
             f->duration_us = -1;
           }
-        } else if (st->nframes > 1 || (st->animated && !st->default_in_animation && st->nframes > 0) ||
-                   (st->nframes == 1 && st->frames[0].complete)) {
+        } else if (p != st->first_idat && (st->nframes > 1 || (st->animated && !st->default_in_animation && st->nframes > 0) ||
+                   (st->nframes == 1 && st->frames[0].complete))) {
           return fail(st, WC_IMG_MALFORMED, "IDAT after the default image");
         }
         if (st->animated && !st->default_in_animation) {

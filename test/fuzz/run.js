@@ -110,6 +110,33 @@ function fuzzOne(t, opts) {
   });
 }
 
+// What a failure looks like where only this process's output survives (CI): the sanitizer's or the
+// harness's report from the log (from its first error line, at most 60 lines) and the failing input as
+// base64 (up to 64 KiB), so that it can be written back to a file and replayed:
+//   base64 -d > input <<'EOF' ... EOF; test/fuzz/out/fuzz_<target> input
+function failureReport(r) {
+  const out = [];
+  try {
+    const lines = fs.readFileSync(path.join(root, r.log), 'utf8').split('\n');
+    let i = lines.findIndex((l) => /invariant failed|finding \[|ERROR: |runtime error|SUMMARY: /.test(l));
+    if (i < 0) i = Math.max(0, lines.length - 40);
+    out.push(`--- ${r.log} from line ${i + 1}:`, ...lines.slice(i, i + 60));
+  } catch (e) {
+    out.push(`(log unreadable: ${e.message})`);
+  }
+  if (r.artifact) {
+    const data = fs.readFileSync(path.join(root, r.artifact));
+    if (data.length <= 65536) {
+      out.push(`--- ${r.artifact}, ${data.length} bytes, base64:`);
+      out.push(...(data.toString('base64').match(/.{1,76}/g) || ['']));
+      out.push('--- end of input');
+    } else {
+      out.push(`--- ${r.artifact}: ${data.length} bytes, too large to print`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const unknown = opts.names.filter((n) => !targets.some((t) => t.name === n));
@@ -130,6 +157,7 @@ async function main() {
     if (r.status !== 'ok') {
       failed++;
       process.stderr.write(`${t.name}: ${r.status}${r.artifact ? `, input saved as ${r.artifact}` : ''}; see ${r.log}\n`);
+      process.stderr.write(failureReport(r));
     }
   }
   process.exitCode = failed ? 1 : 0;

@@ -33,6 +33,7 @@ typedef struct wc_png {
   int animated;          /* acTL before the first IDAT */
   uint32_t num_frames, num_plays;
   int seen_idat;
+  uint64_t first_idat;    /* offset of the first IDAT chunk (when seen_idat) */
   int default_in_animation; /* the IDAT image is frame 0 (its fcTL came first) */
   uint64_t header_end;   /* extradata for apng: [8, header_end) */
   int has_trns;
