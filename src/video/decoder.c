@@ -188,6 +188,7 @@ static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
                             cfg->codec));
     return;
   }
+  memset(&p, 0, sizeof p);
   p.codec_kind = cfg->info.codec;
   p.extradata = cfg->extradata;
   p.extradata_size = cfg->extradata_size;

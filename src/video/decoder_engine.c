@@ -93,6 +93,8 @@ int wc_decoder_open(const wc_decoder_params *p, AVCodecContext **out, char *why,
     memcpy(ctx->extradata, p->extradata, (size_t)p->extradata_size);
     ctx->extradata_size = p->extradata_size;
   }
+  /* libavcodec checks it at each frame allocation, libdav1d takes it at open (frame_size_limit) */
+  if (p->max_pixels > 0) ctx->max_pixels = p->max_pixels;
   /* Strict: a slice that does not decode is an error, not a concealed picture (H.264, HEVC). */
   if (p->strict) ctx->err_recognition |= AV_EF_EXPLODE;
   if ((ret = avcodec_open2(ctx, codec, NULL)) < 0) {

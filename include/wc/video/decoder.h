@@ -25,6 +25,7 @@ typedef struct wc_decoder_params {
   int low_delay;
   int threads; /* 0: automatic (one thread for frames of at most WC_DECODER_SMALL_AREA pixels) */
   int strict; /* report bitstream errors (AV_EF_EXPLODE) instead of concealing them */
+  int64_t max_pixels; /* largest frame to allocate, in pixels (0: FFmpeg's default, INT_MAX; the fuzzer bounds it) */
 } wc_decoder_params;
 
 /* 0 and *out set, or a negative AVERROR with a reason in why. Any thread. */
