@@ -5,6 +5,7 @@
 //                             time slice, so the JS thread preempts them when it wakes while they
 //                             compete with other processes as normal threads), "idle" (SCHED_IDLE:
 //                             the JS thread always wins, but so does every other process),
+//                             "batch" (as fair, but a waking codec thread never preempts),
 //                             "normal", or a niceness 1-19. See README "Tuning" for the numbers.
 //   WEBCODECS_NATIVE_EVENT_LOOP_SLICE  the time slice (us, 100-100000) the JS thread asks the kernel
 //                             for when it creates its first codec (Linux >= 6.12), so that it also wins
@@ -26,14 +27,16 @@ function intFromEnv(name, def, lo, hi) {
 // The native encoding of a priority (include/wc/engine/sched.h).
 const IDLE = -1;
 const FAIR = -2;
+const BATCH = -3;
 
 function parsePriority(v, what) {
   if (v === undefined || v === '' || v === 'fair') return FAIR;
   if (v === 'idle') return IDLE;
+  if (v === 'batch') return BATCH;
   if (v === 'normal' || v === 0 || v === '0') return 0;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 19) {
-    throw new RangeError(`${what}: expected "fair", "idle", "normal" or a niceness in [1, 19], got ${JSON.stringify(v)}`);
+    throw new RangeError(`${what}: expected "fair", "idle", "batch", "normal" or a niceness in [1, 19], got ${JSON.stringify(v)}`);
   }
   return n;
 }

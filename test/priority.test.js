@@ -11,10 +11,11 @@ const path = require('node:path');
 const child = path.join(__dirname, 'helpers', 'priority-child.js');
 const linux = process.platform === 'linux' && fs.existsSync('/proc/self/task');
 const SCHED_OTHER = 0;
+const SCHED_BATCH = 3;
 const SCHED_IDLE = 5;
 
-function run(env, conf, prefix = []) {
-  const argv = [...prefix, process.execPath, child, ...(conf ? [JSON.stringify(conf)] : [])];
+function run(env, conf, prefix = [], decodes = null) {
+  const argv = [...prefix, process.execPath, child, JSON.stringify(conf ?? null), ...(decodes ? [JSON.stringify(decodes)] : [])];
   const out = execFileSync(argv[0], argv.slice(1), {
     env: { ...process.env, WEBCODECS_NATIVE_PRIORITY: '', WEBCODECS_NATIVE_EVENT_LOOP_SLICE: '', ...env }, encoding: 'utf8',
   });
@@ -56,6 +57,38 @@ test('WEBCODECS_NATIVE_PRIORITY=idle, =10, configureThreads({priority: "normal",
   if (r.before.sliceUs > 0) assert.equal(r.main.sliceUs, 2000);
   assert.equal(r.frames, 60);
 });
+
+test('fair: VP9 frame-threaded decoding at SCHED_BATCH, and back to SCHED_OTHER when the same decoder is reconfigured for low delay or H.264; idle and batch stay as set',
+  { skip: !linux && 'Linux only' }, () => {
+    const vp9 = { file: 'testsrc2-1280x720-vp9.ivf' };
+    const decodes = [vp9, { ...vp9, config: { optimizeForLatency: true } }, { file: 'testsrc2-1280x720-h264.mp4' }, vp9];
+    let r = run({}, null, [], decodes);
+    const slices = r.before.sliceUs > 0;
+    assert.equal(r.frames, 240);
+    const policies = r.codecs.map((list) => {
+      assert.ok(list.length >= 2, 'worker + decoder threads seen');
+      for (const t of list) {
+        assert.equal(t.nice, 0);
+        if (slices) assert.equal(t.sliceUs, 10000, `thread ${t.tid}: the codec slice is kept`);
+      }
+      return [...new Set(list.map((t) => t.policy))];
+    });
+    assert.deepEqual(policies, [[SCHED_BATCH], [SCHED_OTHER], [SCHED_OTHER], [SCHED_BATCH]]);
+    // the niceness a process was started with is kept through the switch
+    r = run({}, null, ['nice', '-n', '4'], [vp9]);
+    for (const t of r.codec) assert.deepEqual([t.policy, t.nice], [SCHED_BATCH, 4]);
+    r = run({ WEBCODECS_NATIVE_PRIORITY: 'idle' }, null, [], [vp9, { file: 'testsrc2-1280x720-h264.mp4' }]);
+    for (const list of r.codecs) for (const t of list) assert.equal(t.policy, SCHED_IDLE);
+    r = run({}, { priority: 'batch' }, [], [vp9, { file: 'testsrc2-1280x720-h264.mp4' }]);
+    for (const list of r.codecs) {
+      for (const t of list) {
+        assert.deepEqual([t.policy, t.nice], [SCHED_BATCH, 0]);
+        if (slices) assert.equal(t.sliceUs, 10000);
+      }
+    }
+    r = run({ WEBCODECS_NATIVE_PRIORITY: 'normal' }, null, [], [vp9]);
+    for (const t of r.codec) assert.equal(t.policy, SCHED_OTHER);
+  });
 
 test('invalid settings are RangeErrors that name the setting', () => {
   const wc = require('..');

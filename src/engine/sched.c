@@ -59,7 +59,7 @@ void wc_sched_apply_codec(int priority) {
     /* SCHED_IDLE: lowering one's own priority needs no privilege. */
     struct sched_param sp = {0};
     if (sched_setscheduler(0, SCHED_IDLE, &sp) != 0) setpriority(PRIO_PROCESS, self, 19);
-  } else if (priority == WC_PRIORITY_FAIR) {
+  } else if (priority == WC_PRIORITY_FAIR || priority == WC_PRIORITY_BATCH) {
 #ifdef WC_HAVE_SCHED_ATTR
     /* Keep the niceness inherited from the JS thread (a process started with `nice` stays
      * nice); normal policy; a long slice, inherited by the threads the codec starts. Kernels
@@ -67,7 +67,7 @@ void wc_sched_apply_codec(int priority) {
     wc_sched_attr a;
     if (get_attr(0, &a) == 0) {
       if (a.policy != WC_SCHED_OTHER && a.policy != WC_SCHED_BATCH) return; /* not ours to change */
-      a.policy = WC_SCHED_OTHER;
+      a.policy = priority == WC_PRIORITY_BATCH ? WC_SCHED_BATCH : WC_SCHED_OTHER;
       a.flags = 0;
       a.priority = 0;
       a.runtime = (uint64_t)WC_FAIR_SLICE_US * 1000u;
@@ -80,6 +80,24 @@ void wc_sched_apply_codec(int priority) {
   }
 #else
   (void)priority;
+#endif
+}
+
+void wc_sched_fair_batch(int priority, int batch) {
+#ifdef WC_HAVE_SCHED_ATTR
+  wc_sched_attr a;
+  uint32_t want = batch ? WC_SCHED_BATCH : WC_SCHED_OTHER;
+  if (priority != WC_PRIORITY_FAIR || get_attr(0, &a) != 0) return;
+  if ((a.policy != WC_SCHED_OTHER && a.policy != WC_SCHED_BATCH) || a.policy == want) return;
+  /* between the two normal-weight policies at the same niceness: no privilege needed */
+  a.policy = want;
+  a.flags = 0;
+  a.priority = 0;
+  a.deadline = a.period = 0;
+  (void)set_attr(&a);
+#else
+  (void)priority;
+  (void)batch;
 #endif
 }
 

@@ -10,9 +10,14 @@
  *                   time slice (Linux >= 6.12, EEVDF: sched_attr.sched_runtime). A
  *                   waking thread with a shorter slice preempts them, so the JS
  *                   thread gets the CPU at once when it wakes, while over time they
- *                   get a normal thread's share beside other processes.
+ *                   get a normal thread's share beside other processes. VP9 decoders
+ *                   run at SCHED_BATCH within it (wc_sched_fair_batch, measured).
  *   idle            SCHED_IDLE: they run only when nothing else wants the CPU (the
  *                   JS thread always wins, but so does every other process).
+ *   batch           as fair, with SCHED_BATCH: the same weight and slice, but a codec
+ *                   thread that wakes never preempts a running thread (another codec
+ *                   thread, the JS thread, another process's thread); it waits for the
+ *                   next tick or for the running one to sleep.
  *   normal / 1..19  plain SCHED_OTHER at that niceness.
  *
  * The JS thread may ask for a short slice of its own (wc_sched_tune_js_thread),
@@ -24,16 +29,25 @@
 
 #define WC_PRIORITY_IDLE (-1)
 #define WC_PRIORITY_FAIR (-2)
+#define WC_PRIORITY_BATCH (-3)
 
 /* The slice the codec threads request under WC_PRIORITY_FAIR, in microseconds. */
 #define WC_FAIR_SLICE_US 10000
 
 /*
  * Calling thread (a codec's worker, before it starts the codec's threads, which
- * inherit it): applies `priority` (WC_PRIORITY_IDLE, WC_PRIORITY_FAIR, 0 = leave
+ * inherit it): applies `priority` (WC_PRIORITY_IDLE, WC_PRIORITY_FAIR, WC_PRIORITY_BATCH, 0 = leave
  * as is, 1..19 = that niceness). Best effort: never fails.
  */
 void wc_sched_apply_codec(int priority);
+
+/*
+ * Calling thread (a codec's worker, before it opens a codec, whose threads inherit it): under
+ * WC_PRIORITY_FAIR, SCHED_BATCH when `batch` is set, else SCHED_OTHER, keeping niceness and
+ * slice; any other priority is left as wc_sched_apply_codec set it. For the decoders measured
+ * to gain from it (src/video/decoder.c). Best effort: never fails.
+ */
+void wc_sched_fair_batch(int priority, int batch);
 
 /*
  * Calling thread (the JS thread): requests a time slice of `slice_us` (100..100000)
