@@ -111,7 +111,7 @@ const CASES = [
 // Contention family (bench/run.js): the same cases, each side alone and beside a CPU hog.
 const contention = (c) => ({ ...c, name: `contention: ${c.name}`, contention: true, ffmpeg1: undefined });
 const byName = (n) => CASES.find((c) => c.name === n);
-CASES.push(...['decode 1080p H.264', 'decode 720p VP9', 'decode 720p AV1', 'decode 1080p H.264 + copyTo I420',
+CASES.push(...['decode 1080p H.264', 'decode 720p VP9', 'decode 720p HEVC', 'decode 720p AV1', 'decode 1080p H.264 + copyTo I420',
   'encode 720p H.264 realtime', 'encode 720p VP9 realtime'].map((n) => contention(byName(n))));
 
 // bench/encoder-quality.js: every encoder in both latency modes at the same bitrate (720p, 60

@@ -428,7 +428,7 @@ export declare function ffmpegVersions(): { libavcodec: string; libavutil: strin
 
 /**
  * Non-standard: how codecs created afterwards schedule their threads (Linux).
- * priority: "fair" (default: normal weight, long requested slice; the JS thread asks for a short one), "idle" (SCHED_IDLE: the JS thread always wins the CPU, and so does every other process), "batch" (as "fair" with SCHED_BATCH: a waking codec thread never preempts; "fair" uses it for VP9 decoding), "normal", or a niceness 1-19.
+ * priority: "fair" (default: normal weight, long requested slice; the JS thread asks for a short one), "idle" (SCHED_IDLE: the JS thread always wins the CPU, and so does every other process), "batch" (as "fair" with SCHED_BATCH: a waking codec thread never preempts; "fair" uses it for VP9 and HEVC decoding), "normal", or a niceness 1-19.
  * decoderThreads / encoderThreads: threads per codec; 0 = automatic (decoders: FFmpeg's count, cores + 1, one per core for H.264; encoders: the encoder's own count, one per core for libvpx and libaom).
  */
 export declare function configureThreads(options: { priority?: 'fair' | 'idle' | 'batch' | 'normal' | number; eventLoopSlice?: number; decoderThreads?: number; encoderThreads?: number }): void;

@@ -58,13 +58,15 @@ test('WEBCODECS_NATIVE_PRIORITY=idle, =10, configureThreads({priority: "normal",
   assert.equal(r.frames, 60);
 });
 
-test('fair: VP9 frame-threaded decoding at SCHED_BATCH, and back to SCHED_OTHER when the same decoder is reconfigured for low delay or H.264; idle and batch stay as set',
+test('fair: VP9 and HEVC frame-threaded decoding at SCHED_BATCH, and back to SCHED_OTHER when the same decoder is reconfigured for low delay, H.264 or VP8; idle and batch stay as set',
   { skip: !linux && 'Linux only' }, () => {
     const vp9 = { file: 'testsrc2-1280x720-vp9.ivf' };
-    const decodes = [vp9, { ...vp9, config: { optimizeForLatency: true } }, { file: 'testsrc2-1280x720-h264.mp4' }, vp9];
+    const hevc = { file: 'testsrc2-1280x720-hevc.hevc' };
+    const decodes = [vp9, { ...vp9, config: { optimizeForLatency: true } }, { file: 'testsrc2-1280x720-h264.mp4' }, vp9,
+      { file: 'testsrc2-1280x720-vp8.ivf' }, hevc, { ...hevc, config: { optimizeForLatency: true } }];
     let r = run({}, null, [], decodes);
     const slices = r.before.sliceUs > 0;
-    assert.equal(r.frames, 240);
+    assert.equal(r.frames, 60 * decodes.length);
     const policies = r.codecs.map((list) => {
       assert.ok(list.length >= 2, 'worker + decoder threads seen');
       for (const t of list) {
@@ -73,7 +75,8 @@ test('fair: VP9 frame-threaded decoding at SCHED_BATCH, and back to SCHED_OTHER 
       }
       return [...new Set(list.map((t) => t.policy))];
     });
-    assert.deepEqual(policies, [[SCHED_BATCH], [SCHED_OTHER], [SCHED_OTHER], [SCHED_BATCH]]);
+    assert.deepEqual(policies, [[SCHED_BATCH], [SCHED_OTHER], [SCHED_OTHER], [SCHED_BATCH], [SCHED_OTHER], [SCHED_BATCH],
+      [SCHED_OTHER]]);
     // the niceness a process was started with is kept through the switch
     r = run({}, null, ['nice', '-n', '4'], [vp9]);
     for (const t of r.codec) assert.deepEqual([t.policy, t.nice], [SCHED_BATCH, 4]);

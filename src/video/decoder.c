@@ -199,14 +199,15 @@ static void dec_configure(wc_decoder *d, wc_worker *w, wc_cmd *cmd) {
   p.threads = cfg->threads;
   /* H.264 starts strict and turns lenient for a window that starts at a recovery point (see dec_decode). */
   p.strict = cfg->info.codec == WC_CODEC_H264 || cfg->info.codec == WC_CODEC_HEVC;
-  /* Under the fair default, VP9 frame-threaded decoding runs its threads at SCHED_BATCH (same
-   * weight; a waking thread does not preempt): FFmpeg's VP9 frame threads wake each other per
-   * frame; beside a CPU hog, preempting at each wake-up kept a median 0.85 of the CLI against
-   * 0.91, and alone 0.93 against 0.965 (bench/run.js, "decode 720p VP9" and its contention case,
-   * 7-8 alternated pairs, README Tuning). Other decoders gained nothing (VP8, HEVC, AV1, H.264);
-   * x264's realtime encode lost 20% beside the hog. Low delay keeps wake-up preemption. The
-   * codec's threads inherit the policy when it opens them. */
-  wc_sched_fair_batch(w->nice, cfg->info.codec == WC_CODEC_VP9 && !p.low_delay);
+  /* Under the fair default, VP9 and HEVC frame-threaded decoding run their threads at SCHED_BATCH
+   * (same weight; a waking thread does not preempt): FFmpeg's frame threads wake each other per
+   * frame. VP9 beside a CPU hog: preempting at each wake-up kept a median 0.85 of the CLI against
+   * 0.91, alone 0.93 against 0.965 (7-8 alternated pairs); HEVC: alone 0.936-0.949 against
+   * 0.967-1.019, beside the hog a median 0.93 against 0.96 (3 pairs, more alone before; bench/run.js
+   * "decode 720p VP9"/"HEVC" and their contention cases, README Tuning). VP8, AV1 and H.264 gained
+   * nothing; x264's realtime encode lost 20% beside the hog. Low delay keeps wake-up preemption.
+   * The codec's threads inherit the policy when it opens them. */
+  wc_sched_fair_batch(w->nice, (cfg->info.codec == WC_CODEC_VP9 || cfg->info.codec == WC_CODEC_HEVC) && !p.low_delay);
   if ((ret = wc_decoder_open(&p, &d->ctx, why, sizeof why)) < 0) {
     wc_worker_post_error(w, cmd->epoch,
                wc_error_new("NotSupportedError", "VideoDecoder.configure(\"%s\"): %s", cfg->codec, why));

@@ -10,8 +10,8 @@
  *                   time slice (Linux >= 6.12, EEVDF: sched_attr.sched_runtime). A
  *                   waking thread with a shorter slice preempts them, so the JS
  *                   thread gets the CPU at once when it wakes, while over time they
- *                   get a normal thread's share beside other processes. VP9 decoders
- *                   run at SCHED_BATCH within it (wc_sched_fair_batch, measured).
+ *                   get a normal thread's share beside other processes. VP9 and HEVC
+ *                   decoders run at SCHED_BATCH within it (wc_sched_fair_batch, measured).
  *   idle            SCHED_IDLE: they run only when nothing else wants the CPU (the
  *                   JS thread always wins, but so does every other process).
  *   batch           as fair, with SCHED_BATCH: the same weight and slice, but a codec
