@@ -50,6 +50,20 @@ static int set_attr(const wc_sched_attr *a) {
   b.size = sizeof b;
   return (int)syscall(SYS_sched_setattr, 0, &b, 0u);
 }
+
+/* The calling thread at a normal-weight policy (SCHED_OTHER or SCHED_BATCH) with slice_ns (0: the
+ * kernel's default), keeping its niceness; false when it is not at one now (not ours to change).
+ * Between those two policies at the same niceness no privilege is needed. */
+static int set_normal(uint32_t policy, uint64_t slice_ns) {
+  wc_sched_attr a;
+  if (get_attr(0, &a) != 0 || (a.policy != WC_SCHED_OTHER && a.policy != WC_SCHED_BATCH)) return 0;
+  a.policy = policy;
+  a.flags = 0;
+  a.priority = 0;
+  a.runtime = slice_ns;
+  a.deadline = a.period = 0;
+  return set_attr(&a) == 0;
+}
 #endif
 
 void wc_sched_apply_codec(int priority) {
@@ -64,16 +78,7 @@ void wc_sched_apply_codec(int priority) {
     /* Keep the niceness inherited from the JS thread (a process started with `nice` stays
      * nice); normal policy; a long slice, inherited by the threads the codec starts. Kernels
      * before 6.12 ignore the slice: the threads are then plain normal threads. */
-    wc_sched_attr a;
-    if (get_attr(0, &a) == 0) {
-      if (a.policy != WC_SCHED_OTHER && a.policy != WC_SCHED_BATCH) return; /* not ours to change */
-      a.policy = priority == WC_PRIORITY_BATCH ? WC_SCHED_BATCH : WC_SCHED_OTHER;
-      a.flags = 0;
-      a.priority = 0;
-      a.runtime = (uint64_t)WC_FAIR_SLICE_US * 1000u;
-      a.deadline = a.period = 0;
-      (void)set_attr(&a);
-    }
+    (void)set_normal(priority == WC_PRIORITY_BATCH ? WC_SCHED_BATCH : WC_SCHED_OTHER, (uint64_t)WC_FAIR_SLICE_US * 1000u);
 #endif
   } else if (priority > 0) {
     setpriority(PRIO_PROCESS, self, priority);
@@ -87,14 +92,8 @@ void wc_sched_fair_batch(int priority, int batch) {
 #ifdef WC_HAVE_SCHED_ATTR
   wc_sched_attr a;
   uint32_t want = batch ? WC_SCHED_BATCH : WC_SCHED_OTHER;
-  if (priority != WC_PRIORITY_FAIR || get_attr(0, &a) != 0) return;
-  if ((a.policy != WC_SCHED_OTHER && a.policy != WC_SCHED_BATCH) || a.policy == want) return;
-  /* between the two normal-weight policies at the same niceness: no privilege needed */
-  a.policy = want;
-  a.flags = 0;
-  a.priority = 0;
-  a.deadline = a.period = 0;
-  (void)set_attr(&a);
+  if (priority != WC_PRIORITY_FAIR || get_attr(0, &a) != 0 || a.policy == want) return;
+  (void)set_normal(want, a.runtime); /* the slice wc_sched_apply_codec set stays */
 #else
   (void)priority;
   (void)batch;
